@@ -1,0 +1,14 @@
+/** Window definitions, emit strategies and suppression configs (API.md section 3, windows). */
+export { TimeWindows, type TimeWindowsOptions } from './time-windows.ts';
+export { SlidingWindows, type SlidingWindowsOptions } from './sliding-windows.ts';
+export { SessionWindows, type SessionWindowsOptions } from './session-windows.ts';
+export { JoinWindows, type JoinWindowsOptions } from './join-windows.ts';
+export { EmitStrategy } from './emit-strategy.ts';
+export { BufferConfig, type BufferFullStrategy, type StrictBufferConfig } from './buffer-config.ts';
+export { Suppressed, type UntilTimeLimit, type UntilWindowCloses } from './suppressed.ts';
+
+import type { TimeWindows } from './time-windows.ts';
+import type { SlidingWindows } from './sliding-windows.ts';
+import type { SessionWindows } from './session-windows.ts';
+/** What `KGroupedStream.windowedBy` accepts; switch on `kind`. */
+export type AggregationWindows = TimeWindows | SlidingWindows | SessionWindows;
