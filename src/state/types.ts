@@ -1,0 +1,61 @@
+/**
+ * The internal contract between stores (src/state) and the task that owns them (src/runtime).
+ * Users only ever see the public interfaces of src/api/stores.ts.
+ */
+import type { Headers } from '../api/records.ts';
+
+/** Where a logged store sends its changelog records. The runtime backs it with the log; the test driver captures. */
+export interface ChangelogSink {
+  append(topic: string, partition: number, key: Uint8Array, value: Uint8Array | null, timestamp: number, headers?: Headers): void;
+}
+
+/** The context of the record being processed when a store is written: changelog records and cache entries carry it. */
+export interface RecordContext {
+  timestamp: number;
+  topic: string;
+  partition: number;
+  offset: number;
+  headers?: Headers;
+}
+
+export interface StoreInitContext {
+  applicationId: string;
+  taskId: string;
+  /** Input partition of the task: changelog records go to this partition of the changelog topic. */
+  partition: number;
+  /** Directory for persistent stores of this task: `<stateDir>/<applicationId>/<taskId>`. Absent: no disk available. */
+  taskDir?: string;
+  changelog?: ChangelogSink;
+  /** The record being processed (read at write time, so caching and logging stamp the right context). */
+  recordContext(): RecordContext;
+  /** Max bytes of this store's record cache (0: caching off). */
+  cacheMaxBytes: number;
+}
+
+/** Every store the runtime owns. */
+export interface StateStoreInternal {
+  readonly name: string;
+  readonly persistent: boolean;
+  /** Changelog topic, or null when logging is off. */
+  readonly changelogTopic: string | null;
+  init(ctx: StoreInitContext): Promise<void>;
+  /** Write cached and buffered data down (cache flush forwards dirty entries to the flush listener first). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  /** Restore: apply one changelog record (bytes) without logging it again. */
+  restore?(key: Uint8Array, value: Uint8Array | null, timestamp: number): void;
+}
+
+/** A value with its timestamp: what DSL key-value stores hold (Kafka's ValueAndTimestamp). */
+export interface ValueAndTimestamp<V> {
+  value: V;
+  timestamp: number;
+}
+
+/** Cache flush callback: the key, the new value (null = deleted) and the value it had before this flush interval. */
+export type FlushListener<K, V> = (
+  key: K,
+  newValue: ValueAndTimestamp<V> | null,
+  oldValue: ValueAndTimestamp<V> | null,
+  context: RecordContext,
+) => void;
