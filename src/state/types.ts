@@ -2,7 +2,8 @@
  * The internal contract between stores (src/state) and the task that owns them (src/runtime).
  * Users only ever see the public interfaces of src/api/stores.ts.
  */
-import type { Headers } from '../api/records.ts';
+import type { Headers, KeyValue } from '../api/records.ts';
+import type { KeyValueStore } from '../api/stores.ts';
 
 /** Where a logged store sends its changelog records. The runtime backs it with the log; the test driver captures. */
 export interface ChangelogSink {
@@ -59,3 +60,20 @@ export type FlushListener<K, V> = (
   oldValue: ValueAndTimestamp<V> | null,
   context: RecordContext,
 ) => void;
+
+// ---- Added by the state layer (builders.ts returns these) ----
+
+/** A key-value store as the runtime holds it: lifecycle + the public interface + sync range when in memory. */
+export interface KeyValueStoreInternal<K, V> extends StateStoreInternal, KeyValueStore<K, V> {
+  reverseAll(): AsyncIterable<KeyValue<K, V>>;
+  /** The range synchronously when the stack answers without I/O (memory stores); undefined on LevelDB. */
+  rangeSync(from: K | null, to: K | null): KeyValue<K, V>[] | undefined;
+}
+
+/** The DSL's key-value store (Kafka's TimestampedKeyValueStore). */
+export interface TimestampedKeyValueStoreInternal<K, V> extends KeyValueStoreInternal<K, ValueAndTimestamp<V>> {
+  /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
+  setFlushListener(listener: FlushListener<K, V>): boolean;
+  /** A facade with plain values (getKeyValueStore of the test driver, interactive queries). */
+  asPlainStore(): KeyValueStore<K, V>;
+}

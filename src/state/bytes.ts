@@ -1,0 +1,83 @@
+/**
+ * Byte helpers shared by the store layers: binary-string keys (one char per byte, so JS string
+ * comparison equals unsigned byte order, the order LevelDB and RocksDB use), big-endian longs.
+ */
+
+/** Bytes as a binary string: Map key and sort key. `a < b` on these equals byte order on the bytes. */
+export function toBinary(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+}
+
+export function fromBinary(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, 'latin1'));
+}
+
+/** Unsigned lexicographic byte order (-1, 0, 1). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+const TWO_32 = 2 ** 32;
+
+/** Writes a safe integer as an 8-byte big-endian signed long (Java's `putLong`). */
+export function writeLong(buf: Uint8Array, offset: number, v: number): void {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+    dv.setUint32(offset, Math.floor(v / TWO_32));
+    dv.setUint32(offset + 4, v >>> 0);
+  } else {
+    dv.setBigInt64(offset, BigInt(Math.trunc(v)));
+  }
+}
+
+export function readLong(buf: Uint8Array, offset: number): number {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const hi = dv.getUint32(offset);
+  if (hi < 0x200000) return hi * TWO_32 + dv.getUint32(offset + 4);
+  return Number(dv.getBigInt64(offset));
+}
+
+export function writeInt(buf: Uint8Array, offset: number, v: number): void {
+  new DataView(buf.buffer, buf.byteOffset, buf.byteLength).setUint32(offset, v >>> 0);
+}
+
+export function readInt(buf: Uint8Array, offset: number): number {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getUint32(offset);
+}
+
+export function longBytes(v: number): Uint8Array {
+  const b = new Uint8Array(8);
+  writeLong(b, 0, v);
+  return b;
+}
+
+/** True when `b` starts with `prefix`. */
+export function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
+  if (b.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** The smallest key greater than every key starting with `prefix` (null: no upper bound). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | null {
+  const out = Uint8Array.from(prefix);
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] !== 0xff) {
+      out[i]++;
+      return out.subarray(0, i + 1);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,85 @@
+/**
+ * What every Metered store shares: the StateStoreInternal lifecycle delegated to the layer stack,
+ * the changelog topic (resolved at init when the caller did not give one) and simple counters.
+ */
+import type { Serde } from '../api/serde.ts';
+import type { BytesLayer } from './layer.ts';
+import type { StoreOptions } from './options.ts';
+import type { StateStoreInternal, StoreInitContext } from './types.ts';
+
+export interface StoreCounters {
+  puts: number;
+  gets: number;
+  deletes: number;
+  ranges: number;
+  flushes: number;
+}
+
+/** The changelog topic of a store, shared by the Metered layer and the ChangeLogging layer. */
+export class TopicRef {
+  topic: string | null;
+  constructor(readonly logging: boolean, given: string | undefined) {
+    this.topic = logging ? (given ?? null) : null;
+  }
+  /** The name serdes see: the changelog topic, else the store name. */
+  serdeTopic(storeName: string): string {
+    return this.topic ?? storeName;
+  }
+}
+
+export abstract class MeteredBase<K> implements StateStoreInternal {
+  readonly name: string;
+  readonly counters: StoreCounters = { puts: 0, gets: 0, deletes: 0, ranges: 0, flushes: 0 };
+  protected readonly keySerde: Serde<K>;
+
+  constructor(
+    opts: StoreOptions<K, unknown>,
+    protected readonly inner: BytesLayer,
+    protected readonly topicRef: TopicRef,
+  ) {
+    this.name = opts.name;
+    this.keySerde = opts.key;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  /** The changelog topic, or null when logging is off (a default topic is known only after init). */
+  get changelogTopic(): string | null {
+    return this.topicRef.topic;
+  }
+
+  async init(ctx: StoreInitContext): Promise<void> {
+    if (this.topicRef.logging && this.topicRef.topic === null) this.topicRef.topic = `${ctx.applicationId}-${this.name}-changelog`;
+    await this.inner.init(ctx, this.name);
+  }
+
+  flush(): Promise<void> {
+    this.counters.flushes++;
+    return this.inner.flush();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  restore(key: Uint8Array, value: Uint8Array | null, timestamp: number): void {
+    this.inner.restore(key, value, timestamp);
+  }
+
+  protected serdeTopic(): string {
+    return this.topicRef.serdeTopic(this.name);
+  }
+
+  protected keyBytes(key: K): Uint8Array {
+    if (key === null || key === undefined) throw new TypeError(`state store '${this.name}': null or undefined keys cannot be stored`);
+    const b = this.keySerde.serialize(key, this.serdeTopic());
+    if (b === null) throw new TypeError(`state store '${this.name}': the key serde serialized ${String(key)} to null`);
+    return b;
+  }
+
+  protected key(b: Uint8Array): K {
+    return this.keySerde.deserialize(b, this.serdeTopic());
+  }
+}

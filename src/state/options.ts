@@ -1,0 +1,31 @@
+/** What the caller (runtime, test driver, DSL materialization) passes to the store factories of builders.ts. */
+import type { Duration } from '../api/records.ts';
+import type { Serde } from '../api/serde.ts';
+
+export interface StoreOptions<K, V> {
+  name: string;
+  key: Serde<K>;
+  value: Serde<V>;
+  /** Default 'leveldb'; without a taskDir a LevelDB store lives in a temp dir removed on close. */
+  store?: 'leveldb' | 'memory';
+  /** Default true: every write down to the bytes store is appended to the changelog topic. */
+  logging?: boolean;
+  /** Default true; effective only when the init context's cacheMaxBytes > 0. */
+  caching?: boolean;
+  /** Default `<applicationId>-<name>-changelog`, computed at init from the context. */
+  changelogTopic?: string;
+}
+
+export interface WindowStoreOptions<K, V> extends StoreOptions<K, V> {
+  windowSize: Duration;
+  retention: Duration;
+  /** Stream-stream join stores: every put is kept (a 4-byte sequence number in the key); caching is then off. */
+  retainDuplicates?: boolean;
+  /** Default max(retention / 2, 60 s), as Kafka's. */
+  segmentInterval?: Duration;
+}
+
+export interface SessionStoreOptions<K, V> extends StoreOptions<K, V> {
+  retention: Duration;
+  segmentInterval?: Duration;
+}
