@@ -1,0 +1,41 @@
+/** KGroupedStream<K, V>: count, reduce, aggregate (windowedBy and cogroup come with windowing and joins). */
+import type { Materialized } from './options.ts';
+import type { GroupedState } from './ops/aggregate.ts';
+import { aggregate, countSerde } from './ops/aggregate.ts';
+import { checkFn } from './internal.ts';
+import { KTableImpl, type KTable } from './ktable.ts';
+
+export interface KGroupedStream<K, V> {
+  /** Counts records per key (null keys and values are dropped, as in Kafka). */
+  count(materialized?: Materialized<K, number>): KTable<K, number>;
+  reduce(reducer: (aggValue: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V>;
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, agg: VA) => VA, materialized?: Materialized<K, VA>): KTable<K, VA>;
+}
+
+type M = Materialized<unknown, unknown> | undefined;
+
+export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
+  constructor(readonly state: GroupedState) {}
+
+  count(materialized?: Materialized<K, number>): KTable<K, number> {
+    const s = aggregate(this.state, 'streamAggregate', 'KSTREAM-AGGREGATE-', materialized as M, (storeName) => ({
+      storeName, initializer: () => 0, aggregator: (_k, _v, agg) => (agg as number) + 1,
+    }), countSerde());
+    return new KTableImpl<K, number>(s);
+  }
+  reduce(reducer: (aggValue: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V> {
+    checkFn(reducer, 'reduce reducer');
+    const s = aggregate(this.state, 'streamReduce', 'KSTREAM-REDUCE-', materialized as M, (storeName) => ({
+      storeName, reducer: reducer as (a: unknown, b: unknown) => unknown,
+    }), this.state.valueSerde);
+    return new KTableImpl<K, V>(s);
+  }
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, agg: VA) => VA, materialized?: Materialized<K, VA>): KTable<K, VA> {
+    checkFn(initializer, 'aggregate initializer');
+    checkFn(aggregator, 'aggregate aggregator');
+    const s = aggregate(this.state, 'streamAggregate', 'KSTREAM-AGGREGATE-', materialized as M, (storeName) => ({
+      storeName, initializer, aggregator: aggregator as (k: unknown, v: unknown, a: unknown) => unknown,
+    }), undefined);
+    return new KTableImpl<K, VA>(s);
+  }
+}

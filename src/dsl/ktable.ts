@@ -1,0 +1,47 @@
+/** KTable<K, V>: the public interface and its hidden Impl. */
+import type { KeyValue } from '../api/records.ts';
+import type { Grouped, Materialized, Named } from './options.ts';
+import type { TableState } from './internal.ts';
+import { KStreamImpl, type KStream } from './kstream.ts';
+import { KGroupedTableImpl, type KGroupedTable } from './grouped-table.ts';
+import * as t from './ops/table.ts';
+
+/** A changelog stream read as a table: the latest value per key; a null value deletes (Kafka's KTable). */
+export interface KTable<K, V> {
+  filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>): KTable<K, V>;
+  filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>): KTable<K, V>;
+  mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  /** The table's changes as a stream; a delete arrives as a record whose value is null. */
+  toStream(): KStream<K, V>;
+  toStream<KR>(keyMapper: (key: K, value: V) => KR): KStream<KR, V>;
+  /** Re-keys the table for an aggregation with adder and subtractor. */
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
+  /** The name of the store to query, or null when the table is not materialized under a user name. */
+  readonly queryableStoreName: string | null;
+}
+
+type F2 = (a: unknown, b: unknown) => never;
+const u = <F>(f: F) => f as unknown as F2;
+
+export class KTableImpl<K, V> implements KTable<K, V> {
+  constructor(readonly state: TableState) {}
+
+  get queryableStoreName(): string | null {
+    return this.state.storeName;
+  }
+  filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>): KTable<K, V> {
+    return new KTableImpl<K, V>(t.tableFilter(this.state, u(predicate), false, materialized as Materialized<unknown, unknown>));
+  }
+  filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>): KTable<K, V> {
+    return new KTableImpl<K, V>(t.tableFilter(this.state, u(predicate), true, materialized as Materialized<unknown, unknown>));
+  }
+  mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
+    return new KTableImpl<K, VR>(t.tableMapValues(this.state, u(mapper), materialized as Materialized<unknown, unknown>));
+  }
+  toStream<KR>(keyMapper?: (key: K, value: V) => KR, named?: Named): KStream<KR, V> {
+    return new KStreamImpl<KR, V>(t.toStream(this.state, keyMapper ? u(keyMapper) : null, named));
+  }
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
+    return new KGroupedTableImpl<KR, VR>(t.tableGroupBy(this.state, u(selector), grouped));
+  }
+}

@@ -1,0 +1,30 @@
+/** The processor table: one factory per node kind (a kind without a factory fails tsc). */
+import type { ProcessorTable } from './types.ts';
+import * as sl from './stateless.ts';
+import * as kt from './ktable.ts';
+import * as agg from './aggregate.ts';
+import { processNode } from './process.ts';
+
+export const processors: ProcessorTable = {
+  filter: sl.filter,
+  map: sl.map,
+  mapValues: sl.mapValues,
+  flatMap: sl.flatMap,
+  flatMapValues: sl.flatMapValues,
+  selectKey: sl.selectKey,
+  peek: sl.peek,
+  print: sl.print,
+  branch: sl.branch,
+  passthrough: sl.passthrough,
+  repartitionFilter: sl.repartitionFilter,
+  process: processNode,
+  ktableSource: kt.ktableSource,
+  ktableFilter: kt.ktableFilter,
+  ktableMapValues: kt.ktableMapValues,
+  ktableToStream: kt.ktableToStream,
+  streamAggregate: agg.streamAggregate,
+  streamReduce: agg.streamReduce,
+  ktableRepartitionMap: agg.ktableRepartitionMap,
+  ktableAggregate: agg.ktableAggregate,
+  ktableReduce: agg.ktableReduce,
+};

@@ -1,0 +1,150 @@
+/**
+ * The topology graph the DSL writes: sources, processors, sinks and store definitions, named the way
+ * Kafka Streams names them. Nodes are plain data; processor code is looked up by `kind` in the runtime's
+ * processor table (src/runtime/processors), so this layer runs no records.
+ */
+import type { Serde } from '../api/serde.ts';
+import type { Duration, Headers, StreamRecord } from '../api/records.ts';
+import type { ProcParams, ProcKind } from './proc-params.ts';
+
+export type TimestampExtractor = (record: StreamRecord<unknown, unknown>, partitionTime: number) => number;
+
+export interface SourceNode {
+  readonly type: 'source';
+  readonly name: string;
+  readonly topics: readonly string[];
+  readonly pattern?: RegExp;
+  readonly keySerde?: Serde<unknown>;
+  readonly valueSerde?: Serde<unknown>;
+  readonly timestampExtractor?: TimestampExtractor;
+  readonly offsetReset?: 'earliest' | 'latest';
+  /** Internal (repartition, FK subscription) topics are created by the runtime and prefixed with the applicationId. */
+  readonly internal: boolean;
+  /** A global-table source: read in full by every instance, not partitioned into tasks. */
+  readonly global?: boolean;
+}
+
+export interface ProcessorNode<P extends ProcKind = ProcKind> {
+  readonly type: 'processor';
+  readonly name: string;
+  readonly kind: P;
+  readonly parents: readonly string[];
+  readonly params: ProcParams[P];
+  /** Stores this processor reads or writes (connected stores). */
+  readonly stores: readonly string[];
+}
+
+export type TopicNameExtractor = (record: StreamRecord<unknown, unknown>) => string;
+export type Partitioner = (topic: string, key: unknown, value: unknown, numPartitions: number) => number | undefined;
+
+export interface SinkNode {
+  readonly type: 'sink';
+  readonly name: string;
+  readonly parents: readonly string[];
+  readonly topic: string | TopicNameExtractor;
+  readonly keySerde?: Serde<unknown>;
+  readonly valueSerde?: Serde<unknown>;
+  readonly partitioner?: Partitioner;
+  readonly internal: boolean;
+  /** Number of partitions requested for an internal topic (repartition({ partitions })). */
+  readonly partitions?: number;
+}
+
+export type GraphNode = SourceNode | ProcessorNode | SinkNode;
+
+export type StoreKind = 'keyValue' | 'timestampedKeyValue' | 'window' | 'timestampedWindow' | 'session';
+
+export interface StoreSpec {
+  readonly name: string;
+  readonly kind: StoreKind;
+  readonly keySerde?: Serde<unknown>;
+  readonly valueSerde?: Serde<unknown>;
+  readonly store?: 'leveldb' | 'memory';
+  readonly logging: boolean;
+  readonly caching: boolean;
+  readonly windowSizeMs?: number;
+  readonly retentionMs?: number;
+  readonly retainDuplicates?: boolean;
+  /** Set when the store is a source KTable's store that may reuse its input topic as changelog. */
+  readonly sourceTopic?: string;
+  /** A global store, fed by a global source. */
+  readonly global?: boolean;
+  readonly userDefined?: boolean;
+}
+
+export type { Duration, Headers };
+
+/** The graph under construction. The builder's one mutable thing: a node list plus counters. */
+export class TopologyGraph {
+  readonly nodes = new Map<string, GraphNode>();
+  readonly order: string[] = [];
+  readonly stores = new Map<string, StoreSpec>();
+  /** Node names that must send old values (KTable Change.oldValue), set by downstream operators. */
+  readonly sendOldValues = new Set<string>();
+  /** KTable source nodes forced to materialize (a join or a groupBy needs a value getter / old values). */
+  readonly forcedMaterialized = new Set<string>();
+  /** Groups of source topics that must be co-partitioned (joins). */
+  readonly copartitionGroups: string[][] = [];
+  private index = 0;
+
+  newProcessorName(prefix: string): string {
+    return `${prefix}${String(this.index++).padStart(10, '0')}`;
+  }
+
+  newStoreName(prefix: string): string {
+    return `${prefix}STATE-STORE-${String(this.index++).padStart(10, '0')}`;
+  }
+
+  add<N extends GraphNode>(node: N): N {
+    if (this.nodes.has(node.name)) {
+      throw new Error(`Topology: a node named '${node.name}' already exists; choose another name (names must be unique).`);
+    }
+    if (node.type !== 'source') {
+      for (const p of node.parents) {
+        if (!this.nodes.has(p)) throw new Error(`Topology: node '${node.name}' names parent '${p}', which does not exist.`);
+      }
+    }
+    this.nodes.set(node.name, Object.freeze(node) as unknown as GraphNode);
+    this.order.push(node.name);
+    return node;
+  }
+
+  addProcessor<P extends ProcKind>(name: string, kind: P, parents: readonly string[], params: ProcParams[P], stores: readonly string[] = []): ProcessorNode<P> {
+    return this.add({ type: 'processor', name, kind, parents: [...parents], params, stores: [...stores] });
+  }
+
+  addStore(spec: StoreSpec): void {
+    const existing = this.stores.get(spec.name);
+    if (existing) {
+      if (existing.kind !== spec.kind) {
+        throw new Error(`Topology: store '${spec.name}' is defined twice with different types (${existing.kind} and ${spec.kind}); store names must be unique.`);
+      }
+      return;
+    }
+    this.stores.set(spec.name, Object.freeze(spec));
+  }
+
+  /** Connects an existing processor to more stores (the node stays frozen: it is replaced). */
+  connectStores(nodeName: string, stores: readonly string[]): void {
+    const node = this.nodes.get(nodeName);
+    if (!node || node.type !== 'processor') throw new Error(`Topology: cannot connect stores to '${nodeName}': not a processor.`);
+    const merged = [...new Set([...node.stores, ...stores])];
+    this.nodes.set(nodeName, Object.freeze({ ...node, stores: merged }));
+  }
+
+  /** Replaces a processor's params (used when a downstream operator changes how it must behave, e.g. materialize). */
+  updateParams<P extends ProcKind>(nodeName: string, update: (p: ProcParams[P]) => ProcParams[P]): void {
+    const node = this.nodes.get(nodeName) as ProcessorNode<P> | undefined;
+    if (!node || node.type !== 'processor') throw new Error(`Topology: '${nodeName}' is not a processor.`);
+    this.nodes.set(nodeName, Object.freeze({ ...node, params: update(node.params) }));
+  }
+
+  children(name: string): string[] {
+    const out: string[] = [];
+    for (const n of this.order) {
+      const node = this.nodes.get(n)!;
+      if (node.type !== 'source' && node.parents.includes(name)) out.push(n);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Processor kinds and their parameters: a closed union. The runtime's processor table is a
+ * Record<ProcKind, Factory>, so a kind without a processor fails `tsc`.
+ * User functions are stored with `unknown` types; the typed DSL handles guarantee their real types.
+ */
+import type { KeyValue } from '../api/records.ts';
+import type { ProcessorSupplier } from '../api/processor.ts';
+
+export type KV = KeyValue<unknown, unknown>;
+type Pred = (key: unknown, value: unknown) => boolean;
+
+export interface ProcParams {
+  filter: { predicate: Pred; not: boolean };
+  map: { mapper: (key: unknown, value: unknown) => KV };
+  mapValues: { mapper: (value: unknown, key: unknown) => unknown };
+  flatMap: { mapper: (key: unknown, value: unknown) => Iterable<KV> };
+  flatMapValues: { mapper: (value: unknown, key: unknown) => Iterable<unknown> };
+  selectKey: { selector: (key: unknown, value: unknown) => unknown };
+  peek: { action: (key: unknown, value: unknown) => void; forward: boolean };
+  print: { label: string; print: (line: string) => void };
+  /** split(): each record goes to the first branch whose predicate matches (null = default branch). */
+  branch: { branches: Array<{ predicate: Pred | null; child: string }> };
+  /** merge, and other pure pass-through nodes. */
+  passthrough: Record<string, never>;
+  /** A processor that drops records with a null key before a repartition sink. */
+  repartitionFilter: Record<string, never>;
+  process: { supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>; fixedKey: boolean };
+  /** builder.table() / stream.toTable(): a KTable source; storeName null = not materialized. */
+  ktableSource: { storeName: string | null; topic: string | null; materializeAs: string };
+  ktableFilter: { predicate: Pred; not: boolean; storeName: string | null };
+  ktableMapValues: { mapper: (value: unknown, key: unknown) => unknown; storeName: string | null };
+  ktableToStream: { keyMapper: ((key: unknown, value: unknown) => unknown) | null };
+  streamAggregate: { storeName: string; initializer: () => unknown; aggregator: (key: unknown, value: unknown, agg: unknown) => unknown };
+  streamReduce: { storeName: string; reducer: (agg: unknown, value: unknown) => unknown };
+  ktableRepartitionMap: { selector: (key: unknown, value: unknown) => KV };
+  ktableAggregate: {
+    storeName: string;
+    initializer: () => unknown;
+    adder: (key: unknown, value: unknown, agg: unknown) => unknown;
+    subtractor: (key: unknown, value: unknown, agg: unknown) => unknown;
+  };
+  ktableReduce: { storeName: string; adder: (agg: unknown, value: unknown) => unknown; subtractor: (agg: unknown, value: unknown) => unknown };
+}
+
+export type ProcKind = keyof ProcParams;
