@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 POM="$ROOT/test/java/pom.xml"
 OUT="$ROOT/test/fixtures/java"
 
-build() { mvn -B -q "$@" -f "$POM" package -DskipTests; }
+build() { mvn -B -q -Dstyle.color=never "$@" -f "$POM" package -DskipTests; }
 if [[ "${JAVA_REF_OFFLINE:-0}" == "1" ]]; then
   build -o
 else

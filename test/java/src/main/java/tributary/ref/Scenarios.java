@@ -13,8 +13,8 @@ final class Scenarios {
         l.addAll(DescribeScenarios.all());
         l.addAll(KTableScenarios.all());
         l.addAll(AggregationScenarios.all());
-        // l.addAll(WindowScenarios.all());
-        // l.addAll(JoinScenarios.all());
+        l.addAll(WindowScenarios.all());
+        l.addAll(JoinScenarios.all());
         return l;
     }
 }
