@@ -1,0 +1,96 @@
+/** Public types of the built-in log (API.md section 5). */
+import type { HeadersIn, Bytes } from './record-batch.ts';
+
+export type FsyncPolicy = 'none' | 'batch' | 'always' | { everyMs: number };
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface TopicConfig {
+  partitions: number;
+  cleanupPolicy: CleanupPolicy;
+  /** Delete whole segments whose newest record is older than this (ms); -1 = keep forever. Default 7 days. */
+  retentionMs: number;
+  /** Delete the oldest whole segments while the partition is larger than this; -1 = no limit (default). */
+  retentionBytes: number;
+  /** Roll a new segment when the active one would exceed this many bytes. Default 1 GiB. */
+  segmentBytes: number;
+  /** Roll a new segment when the active one is older than this (ms). Default 7 days. */
+  segmentMs: number;
+  /** Compacted topics: keep tombstones at least this long (ms, by record timestamp). Default 1 day. */
+  deleteRetentionMs: number;
+  /** 'CreateTime' (default) keeps the producer's timestamp; 'LogAppendTime' stamps the append time. */
+  timestampType: 'CreateTime' | 'LogAppendTime';
+}
+
+export type TopicOptions = Partial<TopicConfig>;
+
+export interface PartitionDescription {
+  partition: number;
+  startOffset: number;
+  endOffset: number;
+  /** Last stable offset: the end for read_committed readers. */
+  lastStableOffset: number;
+  bytes: number;
+  segments: number;
+}
+
+export interface TopicDescription {
+  name: string;
+  config: TopicConfig;
+  partitions: PartitionDescription[];
+  bytes: number;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  committedOffset: number | null;
+  endOffset: number;
+  lag: number;
+}
+
+export interface ProducerRecord {
+  topic: string;
+  key?: Bytes;
+  value?: Bytes;
+  timestamp?: number;
+  headers?: HeadersIn;
+  partition?: number;
+}
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+}
+
+export interface ConsumerRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  timestamp: number;
+  headers: { [name: string]: Uint8Array };
+}
+
+export interface OffsetAndPartition extends TopicPartition {
+  offset: number;
+}
+
+export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
+  partitions: 1,
+  cleanupPolicy: 'delete',
+  retentionMs: 7 * 24 * 3600_000,
+  retentionBytes: -1,
+  segmentBytes: 1 << 30,
+  segmentMs: 7 * 24 * 3600_000,
+  deleteRetentionMs: 24 * 3600_000,
+  timestampType: 'CreateTime',
+};
