@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dest="${TRIBUTARY_KAFKA_JARS:-$HOME/.cache/tributary/kafka-jars}"
-if [ -f "$dest/.complete" ] && ls "$dest"/kafka_2.13-4.4.0.jar >/dev/null 2>&1; then
+if [ -f "$dest/.complete" ] && ls "$dest"/kafka_2.13-4.4.0.jar "$dest"/kafka-tools-4.4.0.jar >/dev/null 2>&1; then
   echo "kafka jars already in $dest"
   exit 0
 fi
