@@ -10,11 +10,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 POM="$ROOT/test/java/pom.xml"
 OUT="$ROOT/test/fixtures/java"
 
-build() { mvn -B -q -Dstyle.color=never "$@" -f "$POM" package -DskipTests; }
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+# mvn output is shown only when the build fails
+build() { mvn -B -q -Dstyle.color=never "$@" -f "$POM" package -DskipTests >"$LOG" 2>&1 || { cat "$LOG" >&2; return 1; }; }
 if [[ "${JAVA_REF_OFFLINE:-0}" == "1" ]]; then
   build -o
 else
-  build -o 2>/dev/null || build
+  build -o 2>/dev/null || { echo "offline build failed; retrying online" >&2; build; }
 fi
 
 CP="$ROOT/test/java/target/classes:$(cat "$ROOT/test/java/target/classpath.txt")"
@@ -23,4 +26,4 @@ if [[ $# -eq 0 ]]; then
   # full regeneration: drop stale fixtures first so removed scenarios disappear
   find "$OUT" -maxdepth 1 -name '*.json' -delete
 fi
-exec java -cp "$CP" tributary.ref.Main "$OUT" "$@"
+java -cp "$CP" tributary.ref.Main "$OUT" "$@"

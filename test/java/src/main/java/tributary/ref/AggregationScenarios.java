@@ -76,7 +76,7 @@ final class AggregationScenarios {
             .in("input").out("output", S, L).kv("agg").bothCaching()));
         l.add(streamInputs(Scenario.of("stream-groupby-count")
             .desc("builder.stream(\"input\").groupBy((k, v) -> v == null ? null : \"g\" + (Long.parseLong(v) % 2)).count(Materialized.as(\"counts\"))"
-                + ".toStream().to(\"output\", Produced.with(Serdes.String(), Serdes.Long())); (repartition topic app-counts-repartition)" + strNote)
+                + ".toStream().to(\"output\", Produced.with(Serdes.String(), Serdes.Long())); (repartition topic named after the store: see topology)" + strNote)
             .dsl(b -> b.<String, String>stream("input").groupBy((k, v) -> v == null ? null : "g" + (Long.parseLong(v) % 2))
                 .count(longStore("counts")).toStream().to("output", LONG_OUT))
             .in("input").out("output", S, L).kv("counts").bothCaching()));

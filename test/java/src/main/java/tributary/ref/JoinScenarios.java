@@ -228,7 +228,7 @@ final class JoinScenarios {
         l.add(docsInputs(stDocsL, false));
         l.add(Scenario.of("join-stream-table-repartition")
             .desc("KTable right = builder.table(\"right\"); builder.stream(\"left\").selectKey((k, v) -> v == null ? null : v.split(\":\")[0]).join(right, " + JD + ").to(\"output\");" + NOTE
-                + " (repartition topic app-KSTREAM-KEY-SELECT-0000000003-repartition)")
+                + " The selectKey forces a repartition topic (name: see topology).")
             .dsl(b -> {
                 KTable<String, String> right = b.table("right");
                 b.<String, String>stream("left").selectKey((k, v) -> v == null ? null : v.split(":")[0]).join(right, J).to("output");
