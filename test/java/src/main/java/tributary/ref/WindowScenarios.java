@@ -4,7 +4,6 @@ import static java.time.Duration.ofMillis;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -286,7 +285,4 @@ final class WindowScenarios {
             .in("input").out("output", Scenario.Kind.SW, S).session("sessions").bothCaching(), 105, 200, in));
         return l;
     }
-
-    @SuppressWarnings("unused")
-    private static <T> T id(Function<T, T> f, T t) { return f.apply(t); }
 }
