@@ -2,6 +2,7 @@
  * Store factories: one short function composes each stack,
  * Metered (serdes, counters) -> Caching (optional) -> ChangeLogging (optional) -> LevelDB or memory.
  */
+import { toMillis } from '../api/records.ts';
 import { CachingLayer } from './caching.ts';
 import { ChangeLoggingLayer } from './change-logging.ts';
 import { plainCodec, timestampedCodec, timestampOfBytes } from './codecs.ts';
@@ -10,9 +11,18 @@ import { LevelDbBytesStore } from './leveldb-store.ts';
 import { MemoryBytesStore } from './memory-store.ts';
 import { TopicRef } from './metered-base.ts';
 import { MeteredKeyValueStore } from './metered-kv.ts';
-import type { StoreOptions } from './options.ts';
+import type { SessionStoreOptions, StoreOptions, WindowStoreOptions } from './options.ts';
+import { SegmentedBytesStore } from './segmented-store.ts';
+import { MeteredSessionStore, sessionEndOf } from './session-store.ts';
 import { TimestampedKeyValueStoreImpl } from './timestamped-kv.ts';
-import type { KeyValueStoreInternal, TimestampedKeyValueStoreInternal } from './types.ts';
+import type {
+  KeyValueStoreInternal,
+  SessionStoreInternal,
+  TimestampedKeyValueStoreInternal,
+  TimestampedWindowStoreInternal,
+  WindowStoreInternal,
+} from './types.ts';
+import { MeteredWindowStore, TimestampedWindowStoreImpl, windowStartOf } from './window-store.ts';
 
 export type { StoreOptions, WindowStoreOptions, SessionStoreOptions } from './options.ts';
 
@@ -38,4 +48,41 @@ export function createTimestampedKeyValueStore<K, V>(opts: StoreOptions<K, V>): 
   const topic = new TopicRef(opts.logging !== false, opts.changelogTopic);
   const stack = composeStack(opts as StoreOptions<unknown, unknown>, keyValueBottom(opts as StoreOptions<unknown, unknown>), topic, timestampOfBytes);
   return new TimestampedKeyValueStoreImpl<K, V>(opts, stack, topic, timestampedCodec(opts.value, () => topic.serdeTopic(opts.name)));
+}
+
+/** Kafka's default segment interval: max(retention / 2, 60 s). */
+function segmentInterval(retention: number, given: WindowStoreOptions<unknown, unknown>['segmentInterval']): number {
+  return given === undefined ? Math.max(Math.floor(retention / 2), 60_000) : toMillis(given, 'segmentInterval');
+}
+
+function windowParts<K, V>(opts: WindowStoreOptions<K, V>, timestamped: boolean) {
+  const o = opts as WindowStoreOptions<unknown, unknown>;
+  const retention = toMillis(o.retention, `store '${o.name}' retention`);
+  const windowSize = toMillis(o.windowSize, `store '${o.name}' windowSize`);
+  const retainDuplicates = o.retainDuplicates === true;
+  const topic = new TopicRef(o.logging !== false, o.changelogTopic);
+  const bottom = new SegmentedBytesStore(o.store === 'memory' ? 'memory' : 'leveldb', windowStartOf, retention, segmentInterval(retention, o.segmentInterval));
+  // Kafka never caches stores that retain duplicates (stream-stream join stores).
+  const stack = composeStack({ ...o, caching: o.caching !== false && !retainDuplicates }, bottom, topic, timestamped ? timestampOfBytes : undefined);
+  return { topic, stack, windowSize, retainDuplicates };
+}
+
+export function createWindowStore<K, V>(opts: WindowStoreOptions<K, V>): WindowStoreInternal<K, V> {
+  const { topic, stack, windowSize, retainDuplicates } = windowParts(opts, false);
+  return new MeteredWindowStore<K, V>(opts, stack, topic, plainCodec(opts.value, () => topic.serdeTopic(opts.name)), windowSize, retainDuplicates);
+}
+
+export function createTimestampedWindowStore<K, V>(opts: WindowStoreOptions<K, V>): TimestampedWindowStoreInternal<K, V> {
+  const { topic, stack, windowSize, retainDuplicates } = windowParts(opts, true);
+  const codec = timestampedCodec(opts.value, () => topic.serdeTopic(opts.name));
+  return new TimestampedWindowStoreImpl<K, V>(opts, stack, topic, codec, windowSize, retainDuplicates);
+}
+
+export function createSessionStore<K, V>(opts: SessionStoreOptions<K, V>): SessionStoreInternal<K, V> {
+  const o = opts as SessionStoreOptions<unknown, unknown>;
+  const retention = toMillis(o.retention, `store '${o.name}' retention`);
+  const topic = new TopicRef(o.logging !== false, o.changelogTopic);
+  const bottom = new SegmentedBytesStore(o.store === 'memory' ? 'memory' : 'leveldb', sessionEndOf, retention, segmentInterval(retention, o.segmentInterval));
+  const stack = composeStack(o, bottom, topic);
+  return new MeteredSessionStore<K, V>(opts, stack, topic, plainCodec(opts.value, () => topic.serdeTopic(opts.name)));
 }

@@ -9,16 +9,9 @@
  * flushes collapse into one write and one forward. `cacheMaxBytes` 0 turns the layer into a pass-through.
  */
 import { longBytes, toBinary } from './bytes.ts';
+import { CacheMerge, type CacheEntry } from './cache-merge.ts';
 import type { BytesEntry, BytesFlushListener, BytesLayer, RangeQuery, SegmentIds } from './layer.ts';
 import type { RecordContext, StoreInitContext } from './types.ts';
-
-interface CacheEntry {
-  key: Uint8Array;
-  value: Uint8Array | null;
-  dirty: boolean;
-  context: RecordContext | null;
-  size: number;
-}
 
 const ENTRY_OVERHEAD = 64;
 
@@ -164,40 +157,18 @@ export class CachingLayer implements BytesLayer {
 
   async *range(q: RangeQuery): AsyncIterable<BytesEntry> {
     if (!this.enabled) return yield* this.inner.range(q);
-    const cached = this.cachedRange(q);
-    let i = 0;
-    const dir = q.reverse ? -1 : 1;
-    for await (const entry of this.inner.range(q)) {
-      const ok = this.orderKey(entry[0]);
-      let shadowed = false; // a cached entry for the same key wins over the store below
-      for (; i < cached.length && dir * cmp(cached[i][0], ok) <= 0; i++) {
-        const [ck, e] = cached[i];
-        if (e.value !== null) yield [e.key, e.value];
-        if (ck === ok) shadowed = true;
-      }
-      if (!shadowed) yield entry;
-    }
-    for (; i < cached.length; i++) if (cached[i][1].value !== null) yield [cached[i][1].key, cached[i][1].value!];
+    const merge = new CacheMerge(this.cachedRange(q), q.reverse === true);
+    for await (const entry of this.inner.range(q)) yield* merge.before(this.orderKey(entry[0]), entry);
+    yield* merge.rest();
   }
 
   rangeSync(q: RangeQuery): BytesEntry[] | undefined {
     const below = this.inner.rangeSync(q);
     if (!this.enabled || below === undefined) return below;
-    const cached = this.cachedRange(q);
+    const merge = new CacheMerge(this.cachedRange(q), q.reverse === true);
     const out: BytesEntry[] = [];
-    let i = 0;
-    const dir = q.reverse ? -1 : 1;
-    for (const entry of below) {
-      const ok = this.orderKey(entry[0]);
-      let shadowed = false;
-      for (; i < cached.length && dir * cmp(cached[i][0], ok) <= 0; i++) {
-        const [ck, e] = cached[i];
-        if (e.value !== null) out.push([e.key, e.value]);
-        if (ck === ok) shadowed = true;
-      }
-      if (!shadowed) out.push(entry);
-    }
-    for (; i < cached.length; i++) if (cached[i][1].value !== null) out.push([cached[i][1].key, cached[i][1].value!]);
+    for (const entry of below) out.push(...merge.before(this.orderKey(entry[0]), entry));
+    out.push(...merge.rest());
     return out;
   }
 
@@ -217,8 +188,4 @@ export class CachingLayer implements BytesLayer {
     this.bytes = 0;
     await this.inner.close();
   }
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -46,11 +46,11 @@ export class LevelDbBytesStore implements BytesLayer {
   constructor(private readonly opts: LevelDbOptions = {}) {
     this.prefix = opts.prefix ?? new Uint8Array(0);
     this.index = opts.indexKeys ? new SortedKeys() : null;
+    if (opts.shared) this.db = opts.shared; // a fresh key space of a shared db is usable without init
   }
 
   async init(ctx: StoreInitContext, storeName: string): Promise<void> {
-    if (this.opts.shared) this.db = this.opts.shared;
-    else {
+    if (!this.opts.shared) {
       this.opened = await openLevelDb(ctx, storeName);
       this.db = this.opened.db;
     }
@@ -155,6 +155,11 @@ export class LevelDbBytesStore implements BytesLayer {
       if (v !== undefined) out.push([key, v]);
     }
     return out;
+  }
+
+  /** The indexed keys in byte order (indexKeys only). */
+  keysSync(): Uint8Array[] | undefined {
+    return this.index?.range(null, null).map((k) => Buffer.from(k, 'latin1'));
   }
 
   approximateNumEntries(): number {

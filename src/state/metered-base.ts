@@ -68,6 +68,11 @@ export abstract class MeteredBase<K> implements StateStoreInternal {
     this.inner.restore(key, value, timestamp);
   }
 
+  /** Entries in the bytes store (cached, not yet flushed writes are not counted, as in Kafka). */
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
   protected serdeTopic(): string {
     return this.topicRef.serdeTopic(this.name);
   }

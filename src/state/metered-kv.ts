@@ -81,10 +81,6 @@ export class MeteredKeyValueStore<K, VS> extends MeteredBase<K> implements KeyVa
     return this.inner.rangeSync(q)?.map(([k, v]) => ({ key: this.key(k), value: this.codec.deserialize(v) }));
   }
 
-  approximateNumEntries(): number {
-    return this.inner.approximateNumEntries();
-  }
-
   private scanBytes(q: RangeQuery): AsyncIterable<BytesEntry> {
     this.counters.ranges++;
     return this.inner.range(q);

@@ -2,8 +2,8 @@
  * The internal contract between stores (src/state) and the task that owns them (src/runtime).
  * Users only ever see the public interfaces of src/api/stores.ts.
  */
-import type { Headers, KeyValue } from '../api/records.ts';
-import type { KeyValueStore } from '../api/stores.ts';
+import type { Headers, KeyValue, Windowed } from '../api/records.ts';
+import type { KeyValueStore, SessionEntry, SessionStore, TimestampedValue, WindowStore } from '../api/stores.ts';
 
 /** Where a logged store sends its changelog records. The runtime backs it with the log; the test driver captures. */
 export interface ChangelogSink {
@@ -76,4 +76,32 @@ export interface TimestampedKeyValueStoreInternal<K, V> extends KeyValueStoreInt
   setFlushListener(listener: FlushListener<K, V>): boolean;
   /** A facade with plain values (getKeyValueStore of the test driver, interactive queries). */
   asPlainStore(): KeyValueStore<K, V>;
+}
+
+/** A window store as the runtime holds it. */
+export interface WindowStoreInternal<K, V> extends StateStoreInternal, WindowStore<K, V> {
+  readonly windowSize: number;
+  readonly retainDuplicates: boolean;
+  approximateNumEntries(): number;
+  fetchOne(key: K, windowStart: number): V | undefined;
+  /** `fetch` without await (memory segments; LevelDB segments through their in-memory key index). */
+  fetchSync(key: K, from: number, to: number, reverse?: boolean): Array<TimestampedValue<V>>;
+}
+
+/** The DSL's window store (Kafka's TimestampedWindowStore). */
+export interface TimestampedWindowStoreInternal<K, V> extends WindowStoreInternal<K, ValueAndTimestamp<V>> {
+  /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
+  setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean;
+  /** A read facade with plain values (test driver's getWindowStore, interactive queries). */
+  asPlainStore(): WindowStore<K, V>;
+}
+
+/** A session store as the runtime holds it (values plain; the flush listener's timestamps are session ends). */
+export interface SessionStoreInternal<K, V> extends StateStoreInternal, SessionStore<K, V> {
+  approximateNumEntries(): number;
+  backwardFindSessions(key: K, earliestSessionEndTime: number, latestSessionStartTime: number): AsyncIterable<SessionEntry<K, V>>;
+  /** `findSessions` without await (memory segments; LevelDB segments through their in-memory key index). */
+  findSessionsSync(key: K, earliestSessionEndTime: number, latestSessionStartTime: number, reverse?: boolean): Array<SessionEntry<K, V>>;
+  /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
+  setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean;
 }

@@ -1,0 +1,147 @@
+/**
+ * Time-segmented bytes store under window and session stores (Kafka's segmented bytes stores).
+ * Keys are routed to segments by their segment time (window: start; session: end), segment id =
+ * floor(time / interval). The store tracks observed stream time (max segment time put); data with
+ * time <= observedStreamTime - retention is invisible and not written, and whole segments below
+ * segmentId(observedStreamTime - retention) are dropped (LevelDB: one range delete, at the next flush).
+ * Ranges visit segments in time order (reverse: backwards), each in key order, as Kafka does.
+ * Memory segments are MemoryBytesStores; LevelDB segments are key spaces (8-byte segment-id prefix)
+ * of one database `<taskDir>/<storeName>`, each with an in-memory key index so that `rangeSync`
+ * (fetchSync, findSessionsSync) answers with `getSync` reads and no await.
+ */
+import { longBytes, readLong } from './bytes.ts';
+import type { BytesEntry, BytesLayer, RangeQuery, SegmentIds } from './layer.ts';
+import { closeLevelDb, openLevelDb, type OpenedDb } from './leveldb-open.ts';
+import { LevelDbBytesStore } from './leveldb-store.ts';
+import { MemoryBytesStore } from './memory-store.ts';
+import type { StoreInitContext } from './types.ts';
+
+type Segment = MemoryBytesStore | LevelDbBytesStore;
+
+export class SegmentedBytesStore implements BytesLayer {
+  readonly persistent: boolean;
+  readonly segments: SegmentIds;
+  private readonly live = new Map<number, Segment>();
+  private observedStreamTime = -Infinity;
+  private opened: OpenedDb | null = null;
+  private drops: Array<Promise<void>> = [];
+
+  constructor(
+    private readonly kind: 'memory' | 'leveldb',
+    private readonly segmentTime: (key: Uint8Array) => number,
+    private readonly retention: number,
+    private readonly interval: number,
+  ) {
+    this.persistent = kind === 'leveldb';
+    this.segments = { ofKey: (k) => this.idOf(segmentTime(k)), ofTime: (t) => this.idOf(t) };
+  }
+
+  private idOf(time: number): number {
+    return Math.floor(time / this.interval);
+  }
+
+  async init(ctx: StoreInitContext, storeName: string): Promise<void> {
+    if (this.kind === 'memory') return;
+    this.opened = await openLevelDb(ctx, storeName);
+    const db = this.opened.db;
+    // Existing segments: seek from one segment-id prefix to the next.
+    for (let from: Uint8Array = new Uint8Array(0); ; ) {
+      const it = db.keys({ gte: from, limit: 1 });
+      const [first] = await it.all();
+      if (!first) break;
+      const id = readLong(first, 0);
+      const seg = new LevelDbBytesStore({ shared: db, prefix: longBytes(id), indexKeys: true });
+      await seg.init(ctx, storeName);
+      this.live.set(id, seg);
+      for (const k of seg.keysSync()!) this.observedStreamTime = Math.max(this.observedStreamTime, this.segmentTime(k));
+      from = longBytes(id + 1);
+    }
+  }
+
+  private expired(time: number): boolean {
+    return time <= this.observedStreamTime - this.retention;
+  }
+
+  private segment(id: number): Segment {
+    let seg = this.live.get(id);
+    if (!seg) {
+      seg = this.opened ? new LevelDbBytesStore({ shared: this.opened.db, prefix: longBytes(id), indexKeys: true }) : new MemoryBytesStore();
+      this.live.set(id, seg);
+    }
+    return seg;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const t = this.segmentTime(key);
+    if (this.expired(t)) return undefined;
+    return this.live.get(this.idOf(t))?.get(key);
+  }
+
+  put(key: Uint8Array, value: Uint8Array | null): void {
+    const t = this.segmentTime(key);
+    if (t > this.observedStreamTime) {
+      this.observedStreamTime = t;
+      this.dropExpiredSegments();
+    }
+    if (this.expired(t)) return; // Kafka: "Skipping record for expired segment"
+    this.segment(this.idOf(t)).put(key, value);
+  }
+
+  restore(key: Uint8Array, value: Uint8Array | null): void {
+    this.put(key, value);
+  }
+
+  private dropExpiredSegments(): void {
+    const minLive = this.idOf(this.observedStreamTime - this.retention);
+    for (const [id, seg] of this.live) {
+      if (id >= minLive) continue;
+      this.live.delete(id);
+      if (seg instanceof LevelDbBytesStore) this.drops.push(seg.destroy());
+      else void seg.close();
+    }
+  }
+
+  /** The live segments a query touches, in visiting order. */
+  private searched(q: RangeQuery): Segment[] {
+    const lo = q.segmentFrom === undefined ? -Infinity : this.idOf(q.segmentFrom);
+    const hi = q.segmentTo === undefined ? Infinity : this.idOf(q.segmentTo);
+    const ids = [...this.live.keys()].filter((id) => id >= lo && id <= hi).sort((a, b) => a - b);
+    if (q.reverse) ids.reverse();
+    return ids.map((id) => this.live.get(id)!);
+  }
+
+  async *range(q: RangeQuery): AsyncIterable<BytesEntry> {
+    for (const seg of this.searched(q)) {
+      for await (const e of seg.range(q)) if (!this.expired(this.segmentTime(e[0]))) yield e;
+    }
+  }
+
+  rangeSync(q: RangeQuery): BytesEntry[] | undefined {
+    const out: BytesEntry[] = [];
+    for (const seg of this.searched(q)) {
+      const part = seg.rangeSync(q);
+      if (part === undefined) return undefined;
+      for (const e of part) if (!this.expired(this.segmentTime(e[0]))) out.push(e);
+    }
+    return out;
+  }
+
+  approximateNumEntries(): number {
+    let n = 0;
+    for (const seg of this.live.values()) n += seg.approximateNumEntries();
+    return n;
+  }
+
+  async flush(): Promise<void> {
+    const drops = this.drops.splice(0);
+    await Promise.all([...drops, ...[...this.live.values()].map((s) => s.flush())]);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    for (const seg of this.live.values()) await seg.close();
+    this.live.clear();
+    if (this.opened) await closeLevelDb(this.opened);
+    this.opened = null;
+  }
+}
