@@ -73,7 +73,7 @@ export type Factory<P extends ProcKind> = (node: ProcessorNode<P>, ctx: NodeCont
 export type ProcessorTable = { [P in ProcKind]: Factory<P> };
 
 /** Runs `next` after `r` (synchronously when `r` is not a promise). */
-export function then(r: MaybePromise, next: () => MaybePromise): MaybePromise {
+export function andThen(r: MaybePromise, next: () => MaybePromise): MaybePromise {
   return r instanceof Promise ? r.then(next) : next();
 }
 

@@ -1,0 +1,28 @@
+/** Tributary: Kafka Streams for TypeScript. The package root; everything public is exported here. */
+export type { StreamRecord, Headers, Duration, KeyValue, Window, Windowed } from './api/records.ts';
+export type { Serde, Serializer, Deserializer } from './api/serde.ts';
+export type {
+  KeyValueStore, ReadOnlyKeyValueStore, WindowStore, ReadOnlyWindowStore, SessionStore, ReadOnlySessionStore,
+  StoreDefinition, StoreType, WindowStoreEntry, SessionEntry, TimestampedValue,
+} from './api/stores.ts';
+export type {
+  Processor, ProcessorContext, ProcessorSupplier, FixedKeyProcessor, FixedKeyProcessorSupplier, RecordMetadata, Cancellable, PunctuationType,
+} from './api/processor.ts';
+export { serdes } from './serdes/index.ts';
+export { StreamsBuilder } from './dsl/builder.ts';
+export type { KStream, BranchedKStream } from './dsl/kstream.ts';
+export type { KTable } from './dsl/ktable.ts';
+export type { GlobalKTable } from './dsl/global-ktable.ts';
+export type { KGroupedStream } from './dsl/grouped-stream.ts';
+export type { KGroupedTable } from './dsl/grouped-table.ts';
+export type { Consumed, Produced, Grouped, Materialized, Named, RepartitionOptions } from './dsl/options.ts';
+export { Topology } from './topology/topology.ts';
+export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/windows/index.ts';
+export { defineApp } from './runtime/app.ts';
+export type { App, AppDefinition, RunningApp, StartOptions } from './runtime/app.ts';
+export type { StreamsConfig } from './runtime/config.ts';
+export type { DroppedRecord } from './runtime/processors/types.ts';
+export { TopologyTestDriver } from './runtime/test-driver/driver.ts';
+export type { TestDriverOptions } from './runtime/test-driver/driver.ts';
+export { TestInputTopic } from './runtime/test-driver/input-topic.ts';
+export { TestOutputTopic } from './runtime/test-driver/output-topic.ts';

@@ -1,0 +1,78 @@
+/** Streams config (API.md section 6): camelCase of Kafka's keys, with Kafka's defaults. */
+import type { Serde } from '../api/serde.ts';
+import type { StreamRecord } from '../api/records.ts';
+import { serdes } from '../serdes/index.ts';
+import type { DroppedRecord } from './processors/types.ts';
+
+export type ExceptionHandlerConfig = 'fail' | 'continue' | { deadLetterTopic: string };
+
+export interface StreamsConfig {
+  applicationId?: string;
+  processingGuarantee?: 'at_least_once' | 'exactly_once';
+  commitIntervalMs?: number;
+  numStreamThreads?: number;
+  cacheMaxBytes?: number;
+  stateDir?: string;
+  defaultKeySerde?: Serde<unknown>;
+  defaultValueSerde?: Serde<unknown>;
+  timestampExtractor?: (record: StreamRecord<unknown, unknown>, partitionTime: number) => number;
+  deserializationExceptionHandler?: ExceptionHandlerConfig;
+  processingExceptionHandler?: ExceptionHandlerConfig;
+  productionExceptionHandler?: ExceptionHandlerConfig;
+  onDroppedRecord?: (e: DroppedRecord) => void;
+  droppedRecordsTopic?: string;
+  [key: string]: unknown;
+}
+
+export interface ResolvedConfig {
+  applicationId: string;
+  processingGuarantee: 'at_least_once' | 'exactly_once';
+  commitIntervalMs: number;
+  numStreamThreads: number;
+  cacheMaxBytes: number;
+  stateDir?: string;
+  defaultKeySerde: Serde<unknown>;
+  defaultValueSerde: Serde<unknown>;
+  timestampExtractor?: StreamsConfig['timestampExtractor'];
+  deserializationExceptionHandler: ExceptionHandlerConfig;
+  processingExceptionHandler: ExceptionHandlerConfig;
+  productionExceptionHandler: ExceptionHandlerConfig;
+  onDroppedRecord?: (e: DroppedRecord) => void;
+  droppedRecordsTopic?: string;
+}
+
+function checkHandler(v: unknown, key: string): ExceptionHandlerConfig {
+  if (v === undefined) return 'fail';
+  if (v === 'fail' || v === 'continue') return v;
+  if (typeof v === 'object' && v !== null && typeof (v as { deadLetterTopic?: unknown }).deadLetterTopic === 'string') return v as { deadLetterTopic: string };
+  throw new Error(`config ${key} must be 'fail', 'continue' or { deadLetterTopic: '<topic>' }, got ${JSON.stringify(v)}.`);
+}
+
+export function resolveConfig(applicationId: string, c: StreamsConfig = {}): ResolvedConfig {
+  const guarantee = c.processingGuarantee ?? 'at_least_once';
+  if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') {
+    throw new Error(`config processingGuarantee must be 'at_least_once' or 'exactly_once', got '${String(guarantee)}'.`);
+  }
+  const num = (v: unknown, key: string, dflt: number): number => {
+    if (v === undefined) return dflt;
+    const n = typeof v === 'string' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new Error(`config ${key} must be a non-negative number, got ${JSON.stringify(v)}.`);
+    return n;
+  };
+  return {
+    applicationId,
+    processingGuarantee: guarantee,
+    commitIntervalMs: num(c.commitIntervalMs, 'commitIntervalMs', guarantee === 'exactly_once' ? 100 : 30_000),
+    numStreamThreads: Math.max(1, Math.floor(num(c.numStreamThreads, 'numStreamThreads', 1))),
+    cacheMaxBytes: num(c.cacheMaxBytes, 'cacheMaxBytes', 10 * 1024 * 1024),
+    stateDir: c.stateDir,
+    defaultKeySerde: c.defaultKeySerde ?? (serdes.json() as Serde<unknown>),
+    defaultValueSerde: c.defaultValueSerde ?? (serdes.json() as Serde<unknown>),
+    timestampExtractor: c.timestampExtractor,
+    deserializationExceptionHandler: checkHandler(c.deserializationExceptionHandler, 'deserializationExceptionHandler'),
+    processingExceptionHandler: checkHandler(c.processingExceptionHandler, 'processingExceptionHandler'),
+    productionExceptionHandler: checkHandler(c.productionExceptionHandler, 'productionExceptionHandler'),
+    onDroppedRecord: c.onDroppedRecord,
+    droppedRecordsTopic: c.droppedRecordsTopic,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Error handling at the task's edges (API.md section 6): 'fail' stops with the position and operator,
+ * 'continue' logs and counts, { deadLetterTopic } sends the original bytes there with headers saying why.
+ */
+import type { Headers } from '../api/records.ts';
+import type { ExceptionHandlerConfig } from './config.ts';
+import type { Task } from './task.ts';
+
+export class ProcessingError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProcessingError';
+  }
+}
+
+export interface ErrorPosition {
+  topic: string;
+  partition: number;
+  offset: number;
+  operator: string;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: Headers | undefined;
+  timestamp: number;
+}
+
+export function handleError(task: Task, kind: 'deserialization' | 'processing', handler: ExceptionHandlerConfig, e: unknown, at: ErrorPosition): void {
+  if (e instanceof ProcessingError) throw e;
+  const msg = e instanceof Error ? e.message : String(e);
+  const where = `topic ${at.topic}, partition ${at.partition}, offset ${at.offset}, operator ${at.operator}`;
+  const key = kind === 'deserialization' ? 'deserializationExceptionHandler' : 'processingExceptionHandler';
+  if (handler === 'fail') {
+    throw new ProcessingError(
+      `${kind} error at ${where}: ${msg}. The record was not processed and nothing after it is committed; ` +
+      `set config ${key} to 'continue' to skip such records or to { deadLetterTopic: '<topic>' } to keep them aside.`,
+      { cause: e },
+    );
+  }
+  task.metrics.skipped++;
+  if (handler === 'continue') {
+    task.warn(`skipped a record after a ${kind} error at ${where}: ${msg} (${key}: 'continue').`);
+    return;
+  }
+  const headers: Headers = {
+    ...(at.headers ?? {}),
+    '__streams.errors.exception': e instanceof Error ? e.name : 'Error',
+    '__streams.errors.message': msg,
+    '__streams.errors.topic': at.topic,
+    '__streams.errors.partition': String(at.partition),
+    '__streams.errors.offset': String(at.offset),
+    '__streams.errors.operator': at.operator,
+  };
+  task.send(handler.deadLetterTopic, at.key, at.value, at.timestamp, headers, undefined);
+}
