@@ -31,22 +31,29 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 const TWO_32 = 2 ** 32;
 
-/** Writes a safe integer as an 8-byte big-endian signed long (Java's `putLong`). */
+/** Writes a safe integer as an 8-byte big-endian signed long (Java's `putLong`); no DataView on the hot path. */
 export function writeLong(buf: Uint8Array, offset: number, v: number): void {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
-    dv.setUint32(offset, Math.floor(v / TWO_32));
-    dv.setUint32(offset + 4, v >>> 0);
+    const hi = Math.floor(v / TWO_32);
+    const lo = v >>> 0;
+    buf[offset] = hi >>> 24;
+    buf[offset + 1] = (hi >>> 16) & 0xff;
+    buf[offset + 2] = (hi >>> 8) & 0xff;
+    buf[offset + 3] = hi & 0xff;
+    buf[offset + 4] = lo >>> 24;
+    buf[offset + 5] = (lo >>> 16) & 0xff;
+    buf[offset + 6] = (lo >>> 8) & 0xff;
+    buf[offset + 7] = lo & 0xff;
   } else {
-    dv.setBigInt64(offset, BigInt(Math.trunc(v)));
+    new DataView(buf.buffer, buf.byteOffset, buf.byteLength).setBigInt64(offset, BigInt(Math.trunc(v)));
   }
 }
 
 export function readLong(buf: Uint8Array, offset: number): number {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const hi = dv.getUint32(offset);
-  if (hi < 0x200000) return hi * TWO_32 + dv.getUint32(offset + 4);
-  return Number(dv.getBigInt64(offset));
+  const hi = ((buf[offset] << 24) | (buf[offset + 1] << 16) | (buf[offset + 2] << 8) | buf[offset + 3]) >>> 0;
+  if (hi >= 0x200000) return Number(new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getBigInt64(offset));
+  const lo = ((buf[offset + 4] << 24) | (buf[offset + 5] << 16) | (buf[offset + 6] << 8) | buf[offset + 7]) >>> 0;
+  return hi * TWO_32 + lo;
 }
 
 export function writeInt(buf: Uint8Array, offset: number, v: number): void {

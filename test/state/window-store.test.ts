@@ -81,6 +81,27 @@ describe.each(['memory', 'leveldb'] as const)('%s timestamped window store', (st
   });
 });
 
+describe.each(['memory', 'leveldb'] as const)('%s window store restore', (store) => {
+  it('rebuilds from its own changelog records without logging them again', async () => {
+    const make = () => createWindowStore({ name: 'r', key: str, value: num, store, windowSize: 10, retention: 100_000, caching: false });
+    const src = make();
+    const ctx = fakeContext();
+    await src.init(ctx);
+    src.put('a', 1, 0);
+    src.put('b', 2, 10);
+    src.put('a', null, 0);
+    src.put('a', 3, 20);
+    await src.close();
+    const dst = make();
+    const ctx2 = fakeContext();
+    await dst.init(ctx2);
+    for (const r of ctx.sink.records) dst.restore!(Buffer.from(r.key, 'latin1'), r.value, r.timestamp);
+    expect((await collect(dst.all())).map((e) => [e.key, e.window.start, e.value])).toEqual([['a', 20, 3], ['b', 10, 2]]);
+    expect(ctx2.sink.records).toEqual([]);
+    await dst.close();
+  });
+});
+
 describe('leveldb window store on disk', () => {
   it('reopens its segments, with sync fetches through the key index', async () => {
     const { dir, cleanup } = tempTaskDir();
