@@ -198,6 +198,11 @@ export class Task implements TaskServices {
     if (!h) throw new Error(`${by}: store '${name}' is not available in task ${this.taskId}.`);
     return h.dsl as T;
   }
+  getPublicStore<T>(name: string, by: string): T {
+    const h = this.setup.stores.get(name) ?? this.setup.sharedStores?.get(name);
+    if (!h) throw new Error(`${by}: store '${name}' is not available in task ${this.taskId}.`);
+    return h.publicView() as T;
+  }
   schedule(intervalMs: number, type: 'stream-time' | 'wall-clock', cb: (ts: number) => MaybePromise) {
     const node = this.currentNode;
     const start = type === 'stream-time' ? 0 : this.setup.wallClock() + intervalMs;

@@ -4,6 +4,7 @@
  */
 import type { Topology } from './topology.ts';
 import type { Subtopology } from './subtopologies.ts';
+import { JavaTreeSet, hashMapOrder } from './java-order.ts';
 
 export interface DescribeOptions {
   format?: 'text' | 'mermaid' | 'dot';
@@ -19,64 +20,75 @@ export function describeTopology(t: Topology, options: DescribeOptions): string 
   return out;
 }
 
-function sizes(t: Topology, st: Subtopology): Map<string, number> {
+interface DNode {
+  name: string;
+  size: number;
+  preds: JavaTreeSet<DNode>;
+  succs: JavaTreeSet<DNode>;
+}
+
+const nodeCmp = (a: DNode, b: DNode): number => {
+  if (a === b) return 0;
+  if (a.size !== b.size) return b.size - a.size;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+};
+
+/** Connects the sub-topology's nodes exactly as Kafka's InternalTopologyBuilder.describeSubtopology does. */
+function connect(t: Topology, st: Subtopology): Map<string, DNode> {
   const inGroup = new Set(st.nodes);
-  const memo = new Map<string, number>();
-  const size = (n: string): number => {
-    const m = memo.get(n);
-    if (m !== undefined) return m;
-    let s = 1;
-    for (const c of t.children(n)) if (inGroup.has(c)) s += size(c);
-    memo.set(n, s);
-    return s;
+  const nodes = new Map<string, DNode>();
+  for (const name of st.nodes) nodes.set(name, { name, size: 1, preds: new JavaTreeSet(nodeCmp), succs: new JavaTreeSet(nodeCmp) });
+  const updateSize = (n: DNode, delta: number): void => {
+    n.size += delta;
+    for (const p of n.preds.toArray()) updateSize(p, delta);
   };
-  for (const n of st.nodes) size(n);
-  return memo;
+  for (const name of hashMapOrder(st.nodes)) {
+    const node = nodes.get(name)!;
+    const n = t.node(name);
+    if (n.type === 'source') continue;
+    for (const p of n.parents) {
+      if (!inGroup.has(p)) continue;
+      const pred = nodes.get(p)!;
+      node.preds.add(pred);
+      pred.succs.add(node);
+      updateSize(pred, node.size);
+    }
+  }
+  return nodes;
 }
 
-function comparator(size: Map<string, number>) {
-  return (a: string, b: string): number => {
-    if (a === b) return 0;
-    const d = (size.get(b) ?? 1) - (size.get(a) ?? 1);
-    if (d !== 0) return d;
-    return a < b ? -1 : 1;
-  };
+function names(list: DNode[]): string {
+  return list.length === 0 ? 'none' : list.map((n) => n.name).join(', ');
 }
 
-function names(list: readonly string[], cmp: (a: string, b: string) => number): string {
-  return list.length === 0 ? 'none' : [...list].sort(cmp).join(', ');
-}
-
-function nodeText(t: Topology, name: string, inGroup: Set<string>, cmp: (a: string, b: string) => number): string {
-  const n = t.node(name);
-  const succ = t.children(name).filter((c) => inGroup.has(c));
+function nodeText(t: Topology, d: DNode): string {
+  const n = t.node(d.name);
+  const succ = d.succs.toArray();
   if (n.type === 'source') {
     const what = n.pattern ? `topic pattern: ${n.pattern.source}` : `topics: [${n.topics.join(', ')}]`;
-    return `Source: ${name} (${what})\n      --> ${names(succ, cmp)}`;
+    return `Source: ${d.name} (${what})\n      --> ${names(succ)}`;
   }
-  const pred = n.parents.filter((p) => inGroup.has(p));
+  const pred = d.preds.toArray();
   if (n.type === 'processor') {
-    return `Processor: ${name} (stores: [${n.stores.join(', ')}])\n      --> ${names(succ, cmp)}\n      <-- ${names(pred, cmp)}`;
+    return `Processor: ${d.name} (stores: [${n.stores.join(', ')}])\n      --> ${names(succ)}\n      <-- ${names(pred)}`;
   }
   const topic = typeof n.topic === 'string' ? `topic: ${n.topic}` : 'extractor class: TopicNameExtractor';
-  return `Sink: ${name} (${topic})\n      <-- ${names(pred, cmp)}`;
+  return `Sink: ${d.name} (${topic})\n      <-- ${names(pred)}`;
+}
+
+function sorted(nodes: Map<string, DNode>): DNode[] {
+  return [...nodes.values()].sort(nodeCmp);
 }
 
 function subtopology(t: Topology, st: Subtopology): string {
-  const cmp = comparator(sizes(t, st));
-  const inGroup = new Set(st.nodes);
   let s = `Sub-topology: ${st.id}\n`;
-  for (const n of [...st.nodes].sort(cmp)) s += '    ' + nodeText(t, n, inGroup, cmp) + '\n';
+  for (const d of sorted(connect(t, st))) s += '    ' + nodeText(t, d) + '\n';
   return s + '\n';
 }
 
 function globalStore(t: Topology, st: Subtopology): string {
-  const cmp = comparator(sizes(t, st));
-  const inGroup = new Set(st.nodes);
-  const [source, ...rest] = [...st.nodes].sort(cmp);
   let s = `Sub-topology: ${st.id} for global store (will not generate tasks)\n`;
-  s += '    ' + nodeText(t, source, inGroup, cmp) + '\n';
-  for (const n of rest) s += '    ' + nodeText(t, n, inGroup, cmp) + '\n';
+  for (const d of sorted(connect(t, st))) s += '    ' + nodeText(t, d) + '\n';
   return s;
 }
 

@@ -22,6 +22,8 @@ export interface SourceNode {
   readonly internal: boolean;
   /** A global-table source: read in full by every instance, not partitioned into tasks. */
   readonly global?: boolean;
+  /** The topic carries KTable changes (old and new value), written by a sink with `changes`. */
+  readonly changes?: boolean;
 }
 
 export interface ProcessorNode<P extends ProcKind = ProcKind> {
@@ -48,11 +50,13 @@ export interface SinkNode {
   readonly internal: boolean;
   /** Number of partitions requested for an internal topic (repartition({ partitions })). */
   readonly partitions?: number;
+  /** Writes KTable changes (old and new value) for a downstream KTable aggregation. */
+  readonly changes?: boolean;
 }
 
 export type GraphNode = SourceNode | ProcessorNode | SinkNode;
 
-export type StoreKind = 'keyValue' | 'timestampedKeyValue' | 'window' | 'timestampedWindow' | 'session';
+export type StoreKind = 'keyValue' | 'timestampedKeyValue' | 'window' | 'timestampedWindow' | 'session' | 'suppressBuffer';
 
 export interface StoreSpec {
   readonly name: string;
@@ -65,6 +69,8 @@ export interface StoreSpec {
   readonly windowSizeMs?: number;
   readonly retentionMs?: number;
   readonly retainDuplicates?: boolean;
+  /** Window/session stores of EmitStrategy.onWindowClose(): Kafka's time-ordered stores (dumps in time order). */
+  readonly timeOrdered?: boolean;
   /** Set when the store is a source KTable's store that may reuse its input topic as changelog. */
   readonly sourceTopic?: string;
   /** A global store, fed by a global source. */
@@ -74,15 +80,34 @@ export interface StoreSpec {
 
 export type { Duration, Headers };
 
+export interface OldValueRequest {
+  node: string;
+  kind: 'oldValues' | 'filterSelf' | 'valueGetter';
+  force: boolean;
+}
+
 /** The graph under construction. The builder's one mutable thing: a node list plus counters. */
 export class TopologyGraph {
   readonly nodes = new Map<string, GraphNode>();
   readonly order: string[] = [];
   readonly stores = new Map<string, StoreSpec>();
-  /** Node names that must send old values (KTable Change.oldValue), set by downstream operators. */
-  readonly sendOldValues = new Set<string>();
-  /** KTable source nodes forced to materialize (a join or a groupBy needs a value getter / old values). */
-  readonly forcedMaterialized = new Set<string>();
+  /**
+   * Kafka's KTable.enableSendingOldValues calls and value-getter materializations, in DSL order; replayed at
+   * build() (src/topology/old-values.ts) because each call's result depends on what was materialized before it.
+   */
+  readonly oldValueRequests: OldValueRequest[] = [];
+  /** A downstream operator needs old values from table node `node` (force: materialize a source table if needed). */
+  enableSendingOldValues(node: string, force: boolean): void {
+    this.oldValueRequests.push({ node, kind: 'oldValues', force });
+  }
+  /** A KTable filter asks its parent for old values without forcing (Kafka: avoids needless tombstones). */
+  filterAsksParent(filterNode: string): void {
+    this.oldValueRequests.push({ node: filterNode, kind: 'filterSelf', force: false });
+  }
+  /** A value getter (joins) needs the table's current values: materialize the source table if not yet. */
+  requireValueGetter(node: string): void {
+    this.oldValueRequests.push({ node, kind: 'valueGetter', force: true });
+  }
   /** Groups of source topics that must be co-partitioned (joins). */
   readonly copartitionGroups: string[][] = [];
   private index = 0;

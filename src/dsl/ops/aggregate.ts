@@ -34,8 +34,8 @@ export function aggregate<P extends AggKind>(
     const sourceName = graph.newProcessorName('KSTREAM-SOURCE-');
     aggName = graph.newProcessorName(prefix);
     const topic = `${g.groupName ?? m.storeName}-repartition`;
-    graph.add({ type: 'sink', name: sinkName, parents: [parent], topic, keySerde: g.keySerde, valueSerde: g.valueSerde, internal: true });
-    graph.add({ type: 'source', name: sourceName, topics: [topic], keySerde: g.keySerde, valueSerde: g.valueSerde, internal: true });
+    graph.add({ type: 'sink', name: sinkName, parents: [parent], topic, keySerde: g.keySerde, valueSerde: g.valueSerde, internal: true, changes: true });
+    graph.add({ type: 'source', name: sourceName, topics: [topic], keySerde: g.keySerde, valueSerde: g.valueSerde, internal: true, changes: true });
     parent = sourceName;
   } else {
     aggName = graph.newProcessorName(prefix);

@@ -15,7 +15,9 @@ export function groupByKey<K, V>(s: StreamState, grouped?: Grouped<K, V>): Group
 
 export function groupBy<K, V>(s: StreamState, selector: (k: unknown, v: unknown) => unknown, grouped?: Grouped<K, V>): GroupedState {
   checkFn(selector, 'groupBy selector');
-  const name = grouped?.name !== undefined ? checkName(grouped.name, 'Grouped name') : s.graph.newProcessorName('KSTREAM-KEY-SELECT-');
+  // Kafka burns an index for the key selector even when Grouped names it.
+  const generated = s.graph.newProcessorName('KSTREAM-KEY-SELECT-');
+  const name = grouped?.name !== undefined ? checkName(grouped.name, 'Grouped name') : generated;
   s.graph.addProcessor(name, 'selectKey', [s.node], { selector });
   return {
     graph: s.graph, node: name, repartitionRequired: true,

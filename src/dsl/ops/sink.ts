@@ -26,6 +26,6 @@ export function repartition<K, V>(s: StreamState, opts: RepartitionOptions<K, V>
   const prefix = opts.name !== undefined ? checkName(opts.name, 'repartition name') : s.graph.newProcessorName('KSTREAM-REPARTITION-');
   const keySerde = asUnknownSerde(opts.key) ?? s.keySerde;
   const valueSerde = asUnknownSerde(opts.value) ?? s.valueSerde;
-  const source = createRepartitionedSource({ graph: s.graph, parent: s.node, prefix, keySerde, valueSerde, partitions: opts.partitions, nullKeyFilter: false });
+  const source = createRepartitionedSource({ graph: s.graph, parent: s.node, prefix, keySerde, valueSerde, partitions: opts.partitions, nullKeyFilter: true });
   return { ...s, node: source, keySerde, valueSerde, repartitionRequired: false };
 }

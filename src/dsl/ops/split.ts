@@ -17,7 +17,8 @@ export class SplitState {
 
   constructor(private readonly s: StreamState, name?: string) {
     this.keyPrefix = name !== undefined ? checkName(name, 'split name') : '';
-    this.splitterName = name !== undefined ? name : s.graph.newProcessorName('KSTREAM-BRANCH-');
+    const generated = s.graph.newProcessorName('KSTREAM-BRANCH-');
+    this.splitterName = name !== undefined ? name : generated;
     s.graph.addProcessor(this.splitterName, 'branch', [s.node], { branches: this.branches });
   }
 

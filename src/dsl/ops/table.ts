@@ -20,6 +20,7 @@ export function tableFilter(t: TableState, predicate: (k: unknown, v: unknown) =
   const name = nodeName(t, named, 'KTABLE-FILTER-');
   const storeName = mat?.storeName ?? null;
   t.graph.addProcessor(name, 'ktableFilter', [t.node], { predicate, not, storeName }, storeName ? [storeName] : []);
+  t.graph.filterAsksParent(name);
   return { ...t, node: name, storeName, keySerde: mat?.keySerde ?? t.keySerde, valueSerde: mat?.valueSerde ?? t.valueSerde };
 }
 
@@ -54,6 +55,5 @@ export function tableGroupBy<K, V>(t: TableState, selector: (k: unknown, v: unkn
 
 /** Kafka's KTableImpl.enableSendingOldValues: recorded on the graph and resolved upstream at build(). */
 export function enableSendingOldValues(t: TableState, forceMaterialization: boolean): void {
-  t.graph.sendOldValues.add(t.node);
-  if (forceMaterialization) t.graph.forcedMaterialized.add(t.node);
+  t.graph.enableSendingOldValues(t.node, forceMaterialization);
 }

@@ -24,10 +24,7 @@ export const ktableSource: Factory<'ktableSource'> = (node, ctx) => {
       if (old && r.timestamp < old.timestamp) {
         ctx.task.warn(`${node.name}: out-of-order KTable update for key ${JSON.stringify(r.key)}: timestamp ${r.timestamp} < stored ${old.timestamp}.`);
       }
-      // KIP-557 emit-on-change: the same value with a timestamp that does not go back is not an update.
-      if (old && old.value !== null && r.value !== null && r.timestamp >= old.timestamp && m.store.sameValue(old.value, r.value)) {
-        return;
-      }
+      // Kafka 4.4's KTableSource forwards repeated values too (no emit-on-change for timestamped stores).
       m.store.put(r.key, r.value === null ? null : { value: r.value, timestamp: r.timestamp });
       return m.fwd.maybeForward(r.key, r.value, valueOrNull(old), r.timestamp, r.headers);
     },

@@ -28,7 +28,7 @@ export const processNode: Factory<'process'> = (node, ctx) => {
       if (!allowed.has(name)) {
         throw new Error(`${node.name}: store '${name}' is not connected to this processor; pass it in process(supplier, { stores: ['${name}'] }).`);
       }
-      return ctx.task.getStore<{ publicView(): S }>(name, node.name).publicView();
+      return ctx.task.getPublicStore<S>(name, node.name);
     },
     schedule: (interval, type, cb) => {
       if (type !== 'stream-time' && type !== 'wall-clock') throw new Error(`${node.name}: schedule type must be 'stream-time' or 'wall-clock'.`);

@@ -41,6 +41,8 @@ export interface TaskServices {
   /** Reports a record a DSL operator dropped: metric, onDroppedRecord, droppedRecordsTopic. */
   dropped(e: Omit<DroppedRecord, 'topic' | 'partition' | 'offset'> & { topic?: string; partition?: number; offset?: number }): void;
   getStore<T>(name: string, by: string): T;
+  /** The user-facing face of a store (Processor API getStateStore). */
+  getPublicStore<T>(name: string, by: string): T;
   schedule(intervalMs: number, type: 'stream-time' | 'wall-clock', cb: (ts: number) => MaybePromise): { cancel(): void };
   /** Sends a serialized record to a topic (sinks). */
   send(topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined, partition: number | undefined): void;
