@@ -26,3 +26,9 @@ export { TopologyTestDriver } from './runtime/test-driver/driver.ts';
 export type { TestDriverOptions } from './runtime/test-driver/driver.ts';
 export { TestInputTopic } from './runtime/test-driver/input-topic.ts';
 export { TestOutputTopic } from './runtime/test-driver/output-topic.ts';
+export { LogStore, LogStoreError, CorruptLogError, murmur2, partitionForKey } from './log-store/index.ts';
+export type {
+  LogStoreOptions, Admin, ReadResult, Producer, ProducerOptions, Consumer, ConsumerOptions, PollOptions,
+  CleanupPolicy, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionDescription, PartitionLag,
+  ProducerRecord, RecordMetadata as LogRecordMetadata, TopicConfig, TopicDescription, TopicOptions, TopicPartition,
+} from './log-store/index.ts';

@@ -17,8 +17,15 @@ export interface StartOptions extends StreamsConfig {
 
 export interface RunningApp {
   readonly applicationId: string;
-  store<S = unknown>(name: string): S;
+  /** A read-only view of a store across this instance's tasks (interactive queries). */
+  store<S = import('../api/stores.ts').ReadOnlyKeyValueStore<unknown, unknown>>(name: string): S;
+  /** Records processed (per task, per second), commits, dropped records by reason, restore progress. */
   metrics(): Record<string, unknown>;
+  /** Consumer lag per input partition. */
+  lag(): Promise<Record<string, number>>;
+  /** The error that stopped processing, or null while healthy. */
+  error(): unknown;
+  /** Finishes the current batch, commits, closes stores and the log. */
   close(): Promise<void>;
 }
 

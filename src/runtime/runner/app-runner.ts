@@ -1,0 +1,333 @@
+/**
+ * Runs an app on the built-in log: plans topics, creates one task per (sub-topology, partition) with its stores
+ * under <stateDir>/<applicationId>/<taskId>, restores them from changelogs, then loops: poll a batch, run it
+ * through the tasks (per task, the next record comes from the partition with the lowest timestamp), punctuate,
+ * and commit every commitIntervalMs (flush stores -> changelog + outputs -> input offsets; one transaction under
+ * exactly_once). Batches, not records, pay for I/O: one sendBatch and one commit per interval.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Headers } from '../../api/records.ts';
+import type { Consumer, ConsumerRecord, LogStore, Producer, ProducerRecord } from '../../log-store/index.ts';
+import type { Topology } from '../../topology/topology.ts';
+import type { ResolvedConfig } from '../config.ts';
+import { createStore, type StoreHandle } from '../stores.ts';
+import { Task } from '../task.ts';
+import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { restoreStore, type RestoreProgress } from './restore.ts';
+import { planTopics, type TopicPlan } from './topics.ts';
+import { StoreQuery } from './store-query.ts';
+
+export interface RunnerOptions {
+  log: LogStore;
+  topology: Topology;
+  config: ResolvedConfig;
+  stateDir: string;
+  createTopics: boolean;
+  onLog?: (line: string) => void;
+  onRestore?: (p: RestoreProgress) => void;
+}
+
+interface TaskState {
+  task: Task;
+  taskDir: string;
+  stores: Map<string, StoreHandle>;
+  changelogEnd: Map<string, number>;
+  /** Next offset to commit per input topic-partition key. */
+  positions: Map<string, { topic: string; partition: number; offset: number }>;
+  queues: Map<string, ConsumerRecord[]>;
+}
+
+export interface RunnerMetrics {
+  processed: number;
+  processedPerTask: Record<string, number>;
+  recordsPerSec: number;
+  commits: number;
+  lastCommitMs: number;
+  dropped: Record<string, number>;
+  skipped: number;
+  restore: RestoreProgress[];
+  lag: Record<string, number>;
+}
+
+export class AppRunner {
+  private readonly tasks = new Map<string, TaskState>();
+  private readonly byInput = new Map<string, TaskState>();
+  private globalTask: Task | null = null;
+  private readonly globalStores = new Map<string, StoreHandle>();
+  private consumer!: Consumer;
+  private globalConsumer: Consumer | null = null;
+  private producer!: Producer;
+  private buffer: ProducerRecord[] = [];
+  private pendingSends: Promise<unknown>[] = [];
+  private plan!: TopicPlan;
+  private stopping = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private readonly started = Date.now();
+  private lastCommit = Date.now();
+  private readonly restoreProgress: RestoreProgress[] = [];
+  readonly metricsState = { commits: 0, lastCommitMs: 0 };
+
+  constructor(private readonly o: RunnerOptions) {}
+
+  private get eos(): boolean {
+    return this.o.config.processingGuarantee === 'exactly_once';
+  }
+
+  async start(): Promise<void> {
+    const { log, topology, config } = this.o;
+    const appId = config.applicationId;
+    this.plan = await planTopics(log, topology, appId, this.o.createTopics);
+    this.producer = this.eos ? log.producer({ transactionalId: `${appId}-producer` }) : log.producer();
+    const isolation = this.eos ? 'read_committed' : 'read_uncommitted';
+    await this.startGlobal(isolation);
+    for (const sub of topology.subtopologies) {
+      if (sub.global) continue;
+      const sp = this.plan.subtopologies.get(sub.id)!;
+      for (let p = 0; p < sp.partitions; p++) await this.createTask(sub.id, sub.nodes, p, sp.topics, isolation);
+    }
+    this.consumer = log.consumer({ groupId: appId, autoOffsetReset: 'earliest', isolation });
+    this.consumer.assign([...this.byInput.values()].flatMap((ts) => [...ts.positions.values()].map(({ topic, partition }) => ({ topic, partition }))));
+    for (const ts of this.tasks.values()) {
+      for (const pos of ts.positions.values()) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
+    }
+    if (this.eos) this.producer.beginTransaction();
+    this.loopDone = this.loop().catch((e) => {
+      this.failure = e;
+      this.o.onLog?.(`streams-run: stopped: ${(e as Error).message}`);
+    });
+  }
+
+  private async startGlobal(isolation: 'read_committed' | 'read_uncommitted'): Promise<void> {
+    const { topology, config, log } = this.o;
+    const nodes = new Set(topology.subtopologies.filter((s) => s.global).flatMap((s) => s.nodes));
+    if (!nodes.size) return;
+    for (const spec of topology.stores.values()) {
+      if (spec.global) this.globalStores.set(spec.name, createStore(spec, this.storeOptions()));
+    }
+    this.globalTask = new Task({
+      topology, nodes, taskId: 'global', partition: 0, config, stores: this.globalStores,
+      taskDir: path.join(this.o.stateDir, config.applicationId, 'global'),
+      output: { send: () => undefined }, wallClock: Date.now, log: this.o.onLog,
+    });
+    await this.globalTask.init();
+    const tps: Array<{ topic: string; partition: number }> = [];
+    for (const t of this.plan.globalTopics) {
+      const d = await log.admin.describeTopic(t);
+      for (const p of d.partitions) tps.push({ topic: t, partition: p.partition });
+    }
+    // Load every global topic to its end before any task runs.
+    for (const tp of tps) {
+      const { end } = await log.offsets(tp);
+      let offset = 0;
+      while (offset < end) {
+        const { records, next } = await log.read(tp, offset, 20_000, { isolation });
+        for (const r of records) await this.globalTask.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
+        if (next <= offset) break;
+        offset = next;
+      }
+      await this.globalTask.flush();
+    }
+    this.globalConsumer = log.consumer({ isolation });
+    this.globalConsumer.assign(tps);
+    for (const tp of tps) await this.globalConsumer.seekToEnd([tp]);
+  }
+
+  private storeOptions() {
+    const c = this.o.config;
+    return { defaultStore: 'leveldb' as const, defaultKeySerde: c.defaultKeySerde, defaultValueSerde: c.defaultValueSerde, cacheMaxBytes: c.cacheMaxBytes };
+  }
+
+  private async createTask(subId: number, nodes: readonly string[], partition: number, topics: string[], isolation: 'read_committed' | 'read_uncommitted'): Promise<void> {
+    const { topology, config, log } = this.o;
+    const taskId = `${subId}_${partition}`;
+    const taskDir = path.join(this.o.stateDir, config.applicationId, taskId);
+    const stores = new Map<string, StoreHandle>();
+    const storeNames = new Set(nodes.flatMap((n) => {
+      const node = topology.node(n);
+      return node.type === 'processor' ? [...node.stores] : [];
+    }));
+    for (const name of storeNames) {
+      const spec = topology.stores.get(name)!;
+      if (!spec.global) stores.set(name, createStore(spec, this.storeOptions()));
+    }
+    const checkpoint = readCheckpoint(taskDir);
+    if (this.eos && checkpoint === null && fs.existsSync(taskDir)) {
+      // Exactly-once: without a clean-shutdown checkpoint the local state may hold uncommitted writes: rebuild it.
+      fs.rmSync(taskDir, { recursive: true, force: true });
+    }
+    fs.mkdirSync(taskDir, { recursive: true });
+    const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map() };
+    const task = new Task({
+      topology, nodes: new Set(nodes), taskId, partition, config, stores, sharedStores: this.globalStores, taskDir,
+      output: { send: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
+      changelog: { append: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
+      wallClock: Date.now,
+      numPartitions: (t) => this.plan.partitionsOf.get(t),
+      log: this.o.onLog,
+    });
+    state.task = task;
+    await task.init();
+    for (const [name, h] of stores) {
+      if (!h.spec.logging) continue;
+      const topic = `${config.applicationId}-${name}-changelog`;
+      const from = checkpoint?.[`${topic}-${partition}`] ?? 0;
+      const end = await restoreStore(log, h, topic, partition, from, isolation, (p) => {
+        this.restoreProgress.push(p);
+        this.o.onRestore?.(p);
+      });
+      state.changelogEnd.set(`${topic}-${partition}`, end);
+    }
+    if (this.eos) deleteCheckpoint(taskDir);
+    for (const t of topics) {
+      const key = `${t}-${partition}`;
+      state.positions.set(key, { topic: t, partition, offset: 0 });
+      this.byInput.set(key, state);
+    }
+    this.tasks.set(taskId, state);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      if (this.globalConsumer) {
+        const g = await this.globalConsumer.poll({ timeoutMs: 0, maxRecords: 5000 });
+        for (const r of g) await this.globalTask!.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
+        if (g.length) await this.globalTask!.flush();
+      }
+      const records = await this.consumer.poll({ timeoutMs: 100, maxRecords: 5000 });
+      for (const r of records) {
+        const key = `${r.topic}-${r.partition}`;
+        const ts = this.byInput.get(key);
+        if (!ts) continue;
+        let q = ts.queues.get(key);
+        if (!q) ts.queues.set(key, (q = []));
+        q.push(r);
+      }
+      for (const ts of this.tasks.values()) await this.runTask(ts);
+      const now = Date.now();
+      for (const ts of this.tasks.values()) await ts.task.maybePunctuateWallClock(now);
+      if (this.buffer.length) this.sendBuffered();
+      if (now - this.lastCommit >= this.o.config.commitIntervalMs) await this.commit();
+    }
+  }
+
+  /** Runs a task's queued records, taking each time the head with the lowest timestamp across its partitions. */
+  private async runTask(ts: TaskState): Promise<void> {
+    const queues = [...ts.queues.values()].filter((q) => q.length);
+    if (!queues.length) return;
+    const idx = new Array<number>(queues.length).fill(0);
+    while (true) {
+      let best = -1;
+      for (let i = 0; i < queues.length; i++) {
+        if (idx[i] < queues[i].length && (best < 0 || queues[i][idx[i]].timestamp < queues[best][idx[best]].timestamp)) best = i;
+      }
+      if (best < 0) break;
+      const r = queues[best][idx[best]++];
+      const res = ts.task.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
+      if (res instanceof Promise) await res;
+      ts.positions.get(`${r.topic}-${r.partition}`)!.offset = r.offset + 1;
+      const p = ts.task.maybePunctuateStreamTime();
+      if (p instanceof Promise) await p;
+    }
+    for (const q of queues) q.length = 0;
+  }
+
+  private sendBuffered(): void {
+    const batch = this.buffer;
+    this.buffer = [];
+    const sent = this.producer.sendBatch(batch).then((metas) => {
+      for (const m of metas) {
+        const key = `${m.topic}-${m.partition}`;
+        for (const ts of this.tasks.values()) if (ts.changelogEnd.has(key)) ts.changelogEnd.set(key, Math.max(ts.changelogEnd.get(key)!, m.offset + 1));
+      }
+    });
+    sent.catch(() => undefined);
+    this.pendingSends.push(sent);
+  }
+
+  /** flush stores -> send changelog and outputs -> commit input offsets (one transaction under exactly_once). */
+  async commit(): Promise<void> {
+    const began = Date.now();
+    for (const ts of this.tasks.values()) await ts.task.flush();
+    if (this.buffer.length) this.sendBuffered();
+    const sends = this.pendingSends;
+    this.pendingSends = [];
+    await Promise.all(sends);
+    const offsets = [...this.tasks.values()].flatMap((ts) => [...ts.positions.values()]);
+    if (this.eos) {
+      await this.producer.sendOffsetsToTransaction(offsets, this.o.config.applicationId);
+      await this.producer.commitTransaction();
+      if (!this.stopping) this.producer.beginTransaction();
+    } else {
+      await this.producer.flush();
+      await this.consumer.commit(offsets);
+      for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
+    }
+    this.lastCommit = Date.now();
+    this.metricsState.commits++;
+    this.metricsState.lastCommitMs = this.lastCommit - began;
+  }
+
+  store(name: string): StoreQuery {
+    const handles = [...this.tasks.values()].map((t) => t.stores.get(name)).filter((h): h is StoreHandle => h !== undefined);
+    const global = this.globalStores.get(name);
+    if (global) handles.push(global);
+    if (!handles.length) throw new Error(`store '${name}' does not exist in this app; stores: [${[...this.o.topology.stores.keys()].join(', ')}].`);
+    return new StoreQuery(name, handles);
+  }
+
+  metrics(): RunnerMetrics {
+    const perTask: Record<string, number> = {};
+    const dropped: Record<string, number> = {};
+    let processed = 0;
+    let skipped = 0;
+    for (const [id, ts] of this.tasks) {
+      perTask[id] = ts.task.metrics.processed;
+      processed += ts.task.metrics.processed;
+      skipped += ts.task.metrics.skipped;
+      for (const [k, v] of Object.entries(ts.task.metrics.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+    }
+    return {
+      processed, processedPerTask: perTask, recordsPerSec: Math.round(processed / Math.max(0.001, (Date.now() - this.started) / 1000)),
+      commits: this.metricsState.commits, lastCommitMs: this.metricsState.lastCommitMs, dropped, skipped,
+      restore: [...this.restoreProgress], lag: {},
+    };
+  }
+
+  /** Lag per input partition (end offset - position). */
+  async lag(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const ts of this.tasks.values()) {
+      for (const [key, pos] of ts.positions) out[key] = (await this.o.log.offsets(pos)).end - pos.offset;
+    }
+    return out;
+  }
+
+  get error(): unknown {
+    return this.failure;
+  }
+
+  /** Finishes the current batch, commits, writes checkpoints and closes stores. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    await this.loopDone;
+    if (this.failure === null) {
+      await this.commit();
+      for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
+    } else if (this.eos) {
+      await this.producer.abortTransaction().catch(() => undefined);
+    }
+    for (const ts of this.tasks.values()) await ts.task.close();
+    await this.globalTask?.close();
+    await this.consumer.close();
+    await this.globalConsumer?.close();
+    await this.producer.close?.();
+  }
+}
+
+function toHeaders(h: { [name: string]: Uint8Array } | undefined): Headers | undefined {
+  if (!h) return undefined;
+  for (const _k in h) return h;
+  return undefined;
+}
