@@ -1,21 +1,33 @@
 /**
  * Word count: the "hello world" of stream processing.
- *   npx streams-run examples/wordcount.ts --create-topics
- * reads lines from `text-lines`, counts words in a LevelDB store backed by a changelog topic, and writes
- * the running counts to `word-counts`. Feed it from another terminal:
- *   echo '{"value":"the quick brown fox"}' | npx streams-run produce text-lines
+ *   npx streams-run examples/wordcount.ts
+ * reads lines from `text-lines` (seeded with the sample below on a fresh data dir), counts words in a LevelDB
+ * store backed by a changelog topic, prints the running counts and writes them to `word-counts`.
+ * Feed it more from another terminal while it runs:
+ *   echo 'the quick brown fox' | npx streams-run produce text-lines
  *   npx streams-run consume word-counts --from-beginning
  */
 import { defineApp, serdes } from '../src/index.ts';
 
+export const sampleInput = {
+  'text-lines': [
+    'all streams flow to the sea',
+    'the sea is not full',
+    'to the place where the streams flow',
+    'there they flow again',
+  ],
+};
+
 export default defineApp({
   applicationId: 'wordcount',
+  config: { commitIntervalMs: 1000 },
   build(b) {
-    b.stream('text-lines', { key: serdes.string(), value: serdes.string() })
+    const counts = b.stream('text-lines', { key: serdes.string(), value: serdes.string() })
       .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((w) => w.length > 0))
       .groupBy((_key, word) => word, { key: serdes.string(), value: serdes.string() })
       .count({ storeName: 'word-counts-store' })
-      .toStream()
-      .to('word-counts', { key: serdes.string(), value: serdes.int64() });
+      .toStream();
+    counts.to('word-counts', { key: serdes.string(), value: serdes.int64() });
+    counts.print({ label: 'word-count' });
   },
 });

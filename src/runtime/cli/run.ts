@@ -5,6 +5,7 @@
 import type { StreamsConfig } from '../config.ts';
 import { startApp } from '../runner/start.ts';
 import { loadApp, type RunOptions } from './app-verbs.ts';
+import { seedSampleInput } from './sample-input.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
   const out: StreamsConfig = {};
@@ -23,6 +24,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const config = parseConfig(opts.config);
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
+  await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
   const running = await startApp(app, {
     ...config, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
     onRestore: (p) => process.stderr.write(`restoring ${p.store} (${p.topic}-${p.partition}): ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),
