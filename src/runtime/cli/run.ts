@@ -26,7 +26,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
   await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
   const running = await startApp(app, {
-    ...config, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
+    ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
     onRestore: (p) => process.stderr.write(`restoring ${p.store} (${p.topic}-${p.partition}): ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),
   });
   process.stderr.write(`streams-run: ${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)\n`);

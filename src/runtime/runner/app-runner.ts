@@ -26,6 +26,10 @@ export interface RunnerOptions {
   createTopics: boolean;
   onLog?: (line: string) => void;
   onRestore?: (p: RestoreProgress) => void;
+  /** Stream threads: only the tasks this thread owns (all when absent). */
+  taskFilter?: (taskId: string) => boolean;
+  /** Stream threads: makes the transactional id unique per thread. */
+  threadSuffix?: string;
 }
 
 interface TaskState {
@@ -79,13 +83,16 @@ export class AppRunner {
     const { log, topology, config } = this.o;
     const appId = config.applicationId;
     this.plan = await planTopics(log, topology, appId, this.o.createTopics);
-    this.producer = this.eos ? log.producer({ transactionalId: `${appId}-producer` }) : log.producer();
+    this.producer = this.eos ? log.producer({ transactionalId: `${appId}-producer${this.o.threadSuffix ?? ''}` }) : log.producer();
     const isolation = this.eos ? 'read_committed' : 'read_uncommitted';
     await this.startGlobal(isolation);
     for (const sub of topology.subtopologies) {
       if (sub.global) continue;
       const sp = this.plan.subtopologies.get(sub.id)!;
-      for (let p = 0; p < sp.partitions; p++) await this.createTask(sub.id, sub.nodes, p, sp.topics, isolation);
+      for (let p = 0; p < sp.partitions; p++) {
+        if (this.o.taskFilter && !this.o.taskFilter(`${sub.id}_${p}`)) continue;
+        await this.createTask(sub.id, sub.nodes, p, sp.topics, isolation);
+      }
     }
     this.consumer = log.consumer({ groupId: appId, autoOffsetReset: 'earliest', isolation });
     this.consumer.assign([...this.byInput.values()].flatMap((ts) => [...ts.positions.values()].map(({ topic, partition }) => ({ topic, partition }))));
