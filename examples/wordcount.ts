@@ -5,7 +5,7 @@
  * store backed by a changelog topic, prints the running counts and writes them to `word-counts`.
  * Feed it more from another terminal while it runs:
  *   echo 'the quick brown fox' | npx streams-run produce text-lines
- *   npx streams-run consume word-counts --from-beginning
+ *   npx streams-run consume word-counts --from-beginning --value-format int64
  */
 import { defineApp, serdes } from '../src/index.ts';
 
