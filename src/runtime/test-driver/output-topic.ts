@@ -27,7 +27,6 @@ export class TestOutputTopic<K, V> {
       key: this.keySerde.deserialize(r.key, this.topic),
       value: this.valueSerde.deserialize(r.value, this.topic),
       timestamp: r.timestamp,
-      topic: this.topic,
     };
     if (r.headers && Object.keys(r.headers).length) rec.headers = r.headers;
     return rec;
