@@ -14,6 +14,8 @@ export type { KStream, BranchedKStream } from './dsl/kstream.ts';
 export type { KTable } from './dsl/ktable.ts';
 export type { GlobalKTable } from './dsl/global-ktable.ts';
 export type { KGroupedStream } from './dsl/grouped-stream.ts';
+export type { TimeWindowedKStream } from './dsl/windowed-stream.ts';
+export type { SessionWindowedKStream } from './dsl/session-windowed-stream.ts';
 export type { KGroupedTable } from './dsl/grouped-table.ts';
 export type { Consumed, Produced, Grouped, Materialized, Named, RepartitionOptions } from './dsl/options.ts';
 export { Topology } from './topology/topology.ts';

@@ -59,6 +59,8 @@ export interface ReadOnlySessionStore<K, V> {
   fetchSession(key: K, sessionStart: number, sessionEnd: number): V | undefined;
   /** All sessions of `key`. */
   fetch(key: K): AsyncIterable<SessionEntry<K, V>>;
+  /** All sessions of all keys (Java's `fetch(null, null)`). */
+  all?(): AsyncIterable<SessionEntry<K, V>>;
 }
 
 export interface SessionStore<K, V> extends ReadOnlySessionStore<K, V> {

@@ -4,18 +4,36 @@ import type { GroupedState } from './ops/aggregate.ts';
 import { aggregate, countSerde } from './ops/aggregate.ts';
 import { checkFn } from './internal.ts';
 import { KTableImpl, type KTable } from './ktable.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/windows/index.ts';
+import { EmitStrategy } from '../windowing/windows/emit-strategy.ts';
+import { TimeWindowedKStreamImpl, type TimeWindowedKStream } from './windowed-stream.ts';
+import { SessionWindowedKStreamImpl, type SessionWindowedKStream } from './session-windowed-stream.ts';
 
 export interface KGroupedStream<K, V> {
   /** Counts records per key (null keys and values are dropped, as in Kafka). */
   count(materialized?: Materialized<K, number>): KTable<K, number>;
   reduce(reducer: (aggValue: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V>;
   aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, agg: VA) => VA, materialized?: Materialized<K, VA>): KTable<K, VA>;
+  /** Windowed aggregations: time (tumbling, hopping) and sliding windows, or sessions. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
 }
 
 type M = Materialized<unknown, unknown> | undefined;
 
 export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   constructor(readonly state: GroupedState) {}
+
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    const kind = (windows as { kind?: string } | null)?.kind;
+    if (kind !== 'time' && kind !== 'sliding' && kind !== 'session') {
+      throw new TypeError('windowedBy needs TimeWindows.of(...), SlidingWindows.of(...) or SessionWindows.of(...).');
+    }
+    const state = { ...this.state, windows, emitStrategy: EmitStrategy.onWindowUpdate() };
+    return kind === 'session' ? new SessionWindowedKStreamImpl<K, V>(state) : new TimeWindowedKStreamImpl<K, V>(state);
+  }
 
   count(materialized?: Materialized<K, number>): KTable<K, number> {
     const s = aggregate(this.state, 'streamAggregate', 'KSTREAM-AGGREGATE-', materialized as M, (storeName) => ({

@@ -5,6 +5,8 @@ import type { TableState } from './internal.ts';
 import { KStreamImpl, type KStream } from './kstream.ts';
 import { KGroupedTableImpl, type KGroupedTable } from './grouped-table.ts';
 import * as t from './ops/table.ts';
+import { suppress } from './ops/suppress.ts';
+import type { Suppressed } from '../windowing/windows/suppressed.ts';
 
 /** A changelog stream read as a table: the latest value per key; a null value deletes (Kafka's KTable). */
 export interface KTable<K, V> {
@@ -16,6 +18,11 @@ export interface KTable<K, V> {
   toStream<KR>(keyMapper: (key: K, value: V) => KR): KStream<KR, V>;
   /** Re-keys the table for an aggregation with adder and subtractor. */
   groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
+  /**
+   * Holds back updates: Suppressed.untilWindowCloses() emits only each window's final result (windowed tables);
+   * Suppressed.untilTimeLimit(d) emits a key's latest value once d of stream time passed since its first update.
+   */
+  suppress(suppressed: Suppressed): KTable<K, V>;
   /** The name of the store to query, or null when the table is not materialized under a user name. */
   readonly queryableStoreName: string | null;
 }
@@ -37,6 +44,9 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   }
   mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>): KTable<K, VR> {
     return new KTableImpl<K, VR>(t.tableMapValues(this.state, u(mapper), materialized as Materialized<unknown, unknown>));
+  }
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    return new KTableImpl<K, V>(suppress(this.state, suppressed));
   }
   toStream<KR>(keyMapper?: (key: K, value: V) => KR, named?: Named): KStream<KR, V> {
     return new KStreamImpl<KR, V>(t.toStream(this.state, keyMapper ? u(keyMapper) : null, named));

@@ -8,6 +8,8 @@ import type { StoreSpec } from '../topology/graph.ts';
 import type { StateStoreInternal, ValueAndTimestamp, FlushListener } from '../state/types.ts';
 import { createKeyValueStore, createTimestampedKeyValueStore } from '../state/builders.ts';
 import type { TsKvStore } from './processors/table-store.ts';
+import { createWindowedStoreHandle } from '../windowing/store-handles.ts';
+import { bindDefaultSerde } from '../serdes/deferred.ts';
 
 export interface StoreHandle {
   readonly spec: StoreSpec;
@@ -34,7 +36,7 @@ function bytesEqual(a: Uint8Array | null, b: Uint8Array | null): boolean {
 }
 
 export function createStore(spec: StoreSpec, opts: StoreFactoryOptions): StoreHandle {
-  const key = spec.keySerde ?? opts.defaultKeySerde;
+  const key = bindDefaultSerde(spec.keySerde, opts.defaultKeySerde);
   const value = spec.valueSerde ?? opts.defaultValueSerde;
   const base = {
     name: spec.name, key, value, store: spec.store ?? opts.defaultStore,
@@ -56,7 +58,10 @@ export function createStore(spec: StoreSpec, opts: StoreFactoryOptions): StoreHa
       const s = createKeyValueStore(base);
       return { spec, internal: s, dsl: s, publicView: () => s };
     }
-    default:
+    default: {
+      const h = createWindowedStoreHandle(spec, base);
+      if (h) return h;
       throw new Error(`store '${spec.name}': ${spec.kind} stores are not available yet in this build.`);
+    }
   }
 }

@@ -15,6 +15,7 @@ import { processors } from './processors/index.ts';
 import type { DroppedRecord, MaybePromise, NodeContext, ProcImpl, Rec, TaskServices } from './processors/types.ts';
 import { Punctuation } from './punctuation.ts';
 import { ProcessingError, handleError } from './errors.ts';
+import { bindDefaultSerde } from '../serdes/deferred.ts';
 
 export interface RecordSink {
   send(topic: string, partition: number | undefined, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined): void;
@@ -155,7 +156,7 @@ export class Task implements TaskServices {
   }
 
   private sinkImpl(n: SinkNode): ProcImpl {
-    const keySerde = n.keySerde ?? this.config.defaultKeySerde;
+    const keySerde = bindDefaultSerde(n.keySerde, this.config.defaultKeySerde);
     const valueSerde = n.valueSerde ?? this.config.defaultValueSerde;
     const fixed = typeof n.topic === 'string' ? this.physicalTopic(n.topic, n.internal) : null;
     const extractor = typeof n.topic === 'function' ? n.topic : null;

@@ -17,6 +17,10 @@ export interface RangeQuery {
   /** Segmented stores only: the segment-time bounds (inclusive) of the segments to search. */
   segmentFrom?: number;
   segmentTo?: number;
+  /** Segmented stores only: also return entries past retention that still sit in a live segment (Kafka's time-ordered session store range fetch). */
+  includeExpired?: boolean;
+  /** Segmented stores only: Kafka's time-ordered stores also show a time exactly at observed stream time - retention. */
+  timeOrdered?: boolean;
 }
 
 /** Caching flush callback at the bytes level (old value read from the layer below before the write). */

@@ -62,6 +62,12 @@ export class SegmentedBytesStore implements BytesLayer {
     return time <= this.observedStreamTime - this.retention;
   }
 
+  /** Whether a range returns an entry of segment time `t` (see RangeQuery.includeExpired / timeOrdered). */
+  private visible(q: RangeQuery, t: number): boolean {
+    if (q.includeExpired) return true;
+    return q.timeOrdered ? t >= this.observedStreamTime - this.retention : !this.expired(t);
+  }
+
   private segment(id: number): Segment {
     let seg = this.live.get(id);
     if (!seg) {
@@ -112,7 +118,7 @@ export class SegmentedBytesStore implements BytesLayer {
 
   async *range(q: RangeQuery): AsyncIterable<BytesEntry> {
     for (const seg of this.searched(q)) {
-      for await (const e of seg.range(q)) if (!this.expired(this.segmentTime(e[0]))) yield e;
+      for await (const e of seg.range(q)) if (this.visible(q, this.segmentTime(e[0]))) yield e;
     }
   }
 
@@ -121,7 +127,7 @@ export class SegmentedBytesStore implements BytesLayer {
     for (const seg of this.searched(q)) {
       const part = seg.rangeSync(q);
       if (part === undefined) return undefined;
-      for (const e of part) if (!this.expired(this.segmentTime(e[0]))) out.push(e);
+      for (const e of part) if (this.visible(q, this.segmentTime(e[0]))) out.push(e);
     }
     return out;
   }

@@ -12,6 +12,7 @@ import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
 import { MeteredBase, type TopicRef } from './metered-base.ts';
 import type { StoreOptions } from './options.ts';
 import type { FlushListener } from './types.ts';
+import { compareKeyPart } from './window-store.ts';
 
 const SUFFIX = 16;
 /** Upper bound for times (Java uses Long.MAX_VALUE; no record time is above 2^53). */
@@ -98,6 +99,27 @@ export class MeteredSessionStore<K, V> extends MeteredBase<K> implements Session
     const entries = this.inner.rangeSync(q);
     if (entries === undefined) throw new Error(`session store '${this.name}': findSessionsSync is not available on this store stack`);
     return entries.filter(([k]) => keep(k)).map((e) => this.entry(e));
+  }
+
+  /**
+   * Sessions of every key with end in [earliestEnd, latestEnd], synchronously, in time order (end, start, key
+   * bytes): the order of Kafka's time-ordered session store that EmitStrategy.onWindowClose() range-fetches.
+   * Like that fetch, it filters by live segment only, not by retention.
+   */
+  findSessionsByEndSync(earliestEnd: number, latestEnd: number): Array<SessionEntry<K, V>> {
+    if (earliestEnd > latestEnd) return [];
+    this.counters.ranges++;
+    const entries = this.inner.rangeSync({ from: null, to: null, segmentFrom: earliestEnd, segmentTo: latestEnd, includeExpired: true });
+    if (entries === undefined) throw new Error(`session store '${this.name}': findSessionsByEndSync is not available on this store stack`);
+    const kept = entries.filter(([k]) => sessionEndOf(k) >= earliestEnd && sessionEndOf(k) <= latestEnd);
+    kept.sort(([a], [b]) => sessionEndOf(a) - sessionEndOf(b) || sessionStartOf(a) - sessionStartOf(b) || compareKeyPart(a, b, SUFFIX));
+    return kept.map((e) => this.entry(e));
+  }
+
+  /** Every session of every key, segment by segment in key order (Kafka's `fetch(null, null)`). */
+  async *all(): AsyncIterable<SessionEntry<K, V>> {
+    this.counters.ranges++;
+    for await (const e of this.inner.range({ from: null, to: null })) yield this.entry(e);
   }
 
   fetch(key: K): AsyncIterable<SessionEntry<K, V>> {

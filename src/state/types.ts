@@ -86,6 +86,8 @@ export interface WindowStoreInternal<K, V> extends StateStoreInternal, WindowSto
   fetchOne(key: K, windowStart: number): V | undefined;
   /** `fetch` without await (memory segments; LevelDB segments through their in-memory key index). */
   fetchSync(key: K, from: number, to: number, reverse?: boolean): Array<TimestampedValue<V>>;
+  /** Windows of all keys with start in [from, to], in time order (start, key bytes), without await. */
+  fetchAllSync(from: number, to: number): Array<import('../api/stores.ts').WindowStoreEntry<K, V>>;
 }
 
 /** The DSL's window store (Kafka's TimestampedWindowStore). */
@@ -102,6 +104,10 @@ export interface SessionStoreInternal<K, V> extends StateStoreInternal, SessionS
   backwardFindSessions(key: K, earliestSessionEndTime: number, latestSessionStartTime: number): AsyncIterable<SessionEntry<K, V>>;
   /** `findSessions` without await (memory segments; LevelDB segments through their in-memory key index). */
   findSessionsSync(key: K, earliestSessionEndTime: number, latestSessionStartTime: number, reverse?: boolean): Array<SessionEntry<K, V>>;
+  /** Sessions of all keys with end in [earliestEnd, latestEnd], in time order (end, start, key bytes), without await. */
+  findSessionsByEndSync(earliestEnd: number, latestEnd: number): Array<SessionEntry<K, V>>;
+  /** Every session of every key. */
+  all(): AsyncIterable<SessionEntry<K, V>>;
   /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
   setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean;
 }

@@ -111,6 +111,24 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
     }
   }
 
+  /**
+   * All windows of any key with start in [from, to], synchronously, in time order (start, then key bytes):
+   * the order of Kafka's time-ordered window store that EmitStrategy.onWindowClose() range-fetches, with its
+   * retention bound (a window starting exactly at observed stream time - retention is still returned).
+   */
+  fetchAllSync(from: number, to: number): Array<WindowStoreEntry<K, VS>> {
+    if (from > to) return [];
+    this.counters.ranges++;
+    const entries = this.inner.rangeSync({ from: null, to: null, segmentFrom: from, segmentTo: to, timeOrdered: true });
+    if (entries === undefined) throw new Error(`window store '${this.name}': fetchAllSync is not available on this store stack`);
+    const kept = entries.filter(([k]) => {
+      const t = windowStartOf(k);
+      return t >= from && t <= to;
+    });
+    kept.sort(([a], [b]) => windowStartOf(a) - windowStartOf(b) || compareKeyPart(a, b, SUFFIX));
+    return kept.map((e) => this.entry(e));
+  }
+
   async *all(): AsyncIterable<WindowStoreEntry<K, VS>> {
     this.counters.ranges++;
     for await (const e of this.inner.range({ from: null, to: null })) yield this.entry(e);
@@ -145,4 +163,13 @@ export class TimestampedWindowStoreImpl<K, V> extends MeteredWindowStore<K, Valu
       put: (key, value, start) => this.put(key, value === null ? null : { value, timestamp: -1 }, start),
     };
   }
+}
+
+/** Unsigned comparison of the key parts (without the `suffix` bytes) of two store keys. */
+export function compareKeyPart(a: Uint8Array, b: Uint8Array, suffix: number): number {
+  const la = a.length - suffix;
+  const lb = b.length - suffix;
+  const n = Math.min(la, lb);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return la - lb;
 }

@@ -5,6 +5,7 @@
  */
 import type { KeyValue } from '../api/records.ts';
 import type { ProcessorSupplier } from '../api/processor.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/windows/index.ts';
 
 export type KV = KeyValue<unknown, unknown>;
 type Pred = (key: unknown, value: unknown) => boolean;
@@ -40,6 +41,35 @@ export interface ProcParams {
     subtractor: (key: unknown, value: unknown, agg: unknown) => unknown;
   };
   ktableReduce: { storeName: string; adder: (agg: unknown, value: unknown) => unknown; subtractor: (agg: unknown, value: unknown) => unknown };
+  /** Windowed aggregations (src/windowing/processors): time, sliding and session windows. */
+  timeWindowAggregate: WindowAggParams<TimeWindows>;
+  slidingWindowAggregate: WindowAggParams<SlidingWindows>;
+  sessionWindowAggregate: WindowAggParams<SessionWindows> & { merger: (key: unknown, agg1: unknown, agg2: unknown) => unknown };
+  /** KTable.suppress: a time-ordered buffer per key (Kafka's KTableSuppressProcessor). */
+  suppress: SuppressParams;
 }
+
+export interface WindowAggParams<W> {
+  storeName: string;
+  windows: W;
+  initializer: () => unknown;
+  aggregator: (key: unknown, value: unknown, agg: unknown) => unknown;
+  /** EmitStrategy.onWindowClose(): emit each window once, when it closes. */
+  emitFinal: boolean;
+}
+
+export interface SuppressParams {
+  storeName: string;
+  /** 'windowEnd' (untilWindowCloses) or 'record' timestamp (untilTimeLimit) decides a record's buffer time. */
+  bufferTime: 'windowEnd' | 'record';
+  /** Records leave the buffer once buffer time <= stream time - suppressDurationMs. */
+  suppressDurationMs: number;
+  maxRecords: number;
+  maxBytes: number;
+  onFull: 'EMIT_EARLY' | 'SHUT_DOWN';
+  /** untilWindowCloses: a tombstone leaving the buffer is not forwarded. */
+  safeToDropTombstones: boolean;
+}
+
 
 export type ProcKind = keyof ProcParams;

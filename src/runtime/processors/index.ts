@@ -4,6 +4,10 @@ import * as sl from './stateless.ts';
 import * as kt from './ktable.ts';
 import * as agg from './aggregate.ts';
 import { processNode } from './process.ts';
+import { timeWindowAggregate } from '../../windowing/processors/time-window-aggregate.ts';
+import { slidingWindowAggregate } from '../../windowing/processors/sliding-window-aggregate.ts';
+import { sessionWindowAggregate } from '../../windowing/processors/session-window-aggregate.ts';
+import { suppress } from '../../windowing/processors/suppress.ts';
 
 export const processors: ProcessorTable = {
   filter: sl.filter,
@@ -27,4 +31,8 @@ export const processors: ProcessorTable = {
   ktableRepartitionMap: agg.ktableRepartitionMap,
   ktableAggregate: agg.ktableAggregate,
   ktableReduce: agg.ktableReduce,
+  timeWindowAggregate,
+  slidingWindowAggregate,
+  sessionWindowAggregate,
+  suppress,
 };

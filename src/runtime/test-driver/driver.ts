@@ -13,6 +13,7 @@ import { createStore, type StoreHandle } from '../stores.ts';
 import { Task } from '../task.ts';
 import { TestInputTopic, type InputTopicOptions } from './input-topic.ts';
 import { TestOutputTopic } from './output-topic.ts';
+import { bindDefaultSerde } from '../../serdes/deferred.ts';
 
 export interface RawRecord {
   topic: string;
@@ -163,7 +164,7 @@ export class TopologyTestDriver {
   createOutputTopic<K = unknown, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestOutputTopic<K, V> {
     const sink = this.topology.sinkFor(topic);
     const store = [...this.topology.stores.values()].find((s) => `${this.config.applicationId}-${s.name}-changelog` === topic);
-    const ks = (keySerde ?? sink?.keySerde ?? store?.keySerde ?? this.config.defaultKeySerde) as Serde<K>;
+    const ks = (keySerde ?? bindDefaultSerde(sink?.keySerde ?? store?.keySerde, this.config.defaultKeySerde)) as Serde<K>;
     const vs = (valueSerde ?? sink?.valueSerde ?? this.config.defaultValueSerde) as Serde<V>;
     return new TestOutputTopic<K, V>(this, topic, ks, vs);
   }

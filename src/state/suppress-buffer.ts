@@ -1,0 +1,239 @@
+/**
+ * The suppress buffer (Kafka's InMemoryTimeOrderedKeyValueChangeBuffer): one entry per key, ordered by
+ * (buffer time, key bytes). Re-putting a buffered key keeps its first buffer time and prior value and replaces
+ * the rest. Evictions go in order from the smallest buffer time. Dirty keys are written to the changelog topic
+ * at flush (commit) - the buffer bytes or a tombstone - and `restore` rebuilds the buffer from it, so suppressed
+ * results survive a restart. Size in bytes follows Kafka's estimate (key + 8 + value parts + record context).
+ */
+import type { Headers } from '../api/records.ts';
+import type { Serde } from '../api/serde.ts';
+import { fromBinary, readLong, toBinary, writeLong } from './bytes.ts';
+import type { StateStoreInternal, StoreInitContext } from './types.ts';
+
+export interface BufferedRecord<K, V> {
+  key: K;
+  /** New value (null: tombstone), the latest record's old value and the value before the first buffered update. */
+  value: V | null;
+  oldValue: V | null;
+  priorValue: V | null;
+  /** Timestamp and headers of the latest buffered record (emitted with it). */
+  timestamp: number;
+  headers?: Headers;
+}
+
+interface Entry<K, V> {
+  bin: string;
+  keyBytes: Uint8Array;
+  time: number;
+  rec: BufferedRecord<K, V>;
+  size: number;
+}
+
+export interface SuppressBufferOptions<K, V> {
+  name: string;
+  key: Serde<K>;
+  value: Serde<V>;
+  logging?: boolean;
+}
+
+const enc = new TextEncoder();
+
+export class SuppressBufferStore<K, V> implements StateStoreInternal {
+  readonly name: string;
+  readonly persistent = false;
+  changelogTopic: string | null = null;
+  private readonly byKey = new Map<string, Entry<K, V>>();
+  /** Binary min-heap on (time, key bytes). */
+  private readonly heap: Array<Entry<K, V>> = [];
+  private readonly dirty = new Set<string>();
+  private bytes = 0;
+  private ctx: StoreInitContext | null = null;
+
+  constructor(private readonly opts: SuppressBufferOptions<K, V>) {
+    this.name = opts.name;
+  }
+
+  async init(ctx: StoreInitContext): Promise<void> {
+    this.ctx = ctx;
+    if (this.opts.logging !== false) this.changelogTopic = `${ctx.applicationId}-${this.name}-changelog`;
+  }
+
+  numRecords(): number {
+    return this.byKey.size;
+  }
+
+  bufferSize(): number {
+    return this.bytes;
+  }
+
+  /** The smallest buffer time, or Infinity when empty. */
+  minTimestamp(): number {
+    return this.heap.length ? this.heap[0].time : Infinity;
+  }
+
+  put(time: number, rec: Omit<BufferedRecord<K, V>, 'priorValue'>): void {
+    const topic = this.serdeTopic();
+    const kb = this.opts.key.serialize(rec.key, topic);
+    if (kb === null) throw new TypeError(`suppress buffer '${this.name}': the key serializes to null`);
+    const bin = toBinary(kb);
+    const existing = this.byKey.get(bin);
+    const full: BufferedRecord<K, V> = { ...rec, priorValue: existing ? existing.rec.priorValue : rec.oldValue };
+    if (existing) {
+      this.bytes -= existing.size;
+      existing.rec = full;
+      existing.size = this.sizeOf(kb, full);
+      this.bytes += existing.size;
+    } else {
+      const e: Entry<K, V> = { bin, keyBytes: kb, time, rec: full, size: this.sizeOf(kb, full) };
+      this.byKey.set(bin, e);
+      this.push(e);
+      this.bytes += e.size;
+    }
+    this.dirty.add(bin);
+  }
+
+  /** Removes and hands over entries from the smallest buffer time while `predicate` holds. */
+  evictWhile(predicate: () => boolean, callback: (r: BufferedRecord<K, V>) => void): void {
+    while (this.heap.length && predicate()) {
+      const e = this.pop();
+      this.byKey.delete(e.bin);
+      this.bytes -= e.size;
+      this.dirty.add(e.bin);
+      callback(e.rec);
+    }
+  }
+
+  async flush(): Promise<void> {
+    const sink = this.ctx?.changelog;
+    if (this.changelogTopic === null || !sink || this.dirty.size === 0) {
+      this.dirty.clear();
+      return;
+    }
+    const partition = this.ctx!.partition;
+    for (const bin of this.dirty) {
+      const e = this.byKey.get(bin);
+      if (e) sink.append(this.changelogTopic, partition, e.keyBytes, this.encode(e), e.rec.timestamp);
+      else sink.append(this.changelogTopic, partition, fromBinary(bin), null, this.ctx!.recordContext().timestamp);
+    }
+    this.dirty.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  restore(key: Uint8Array, value: Uint8Array | null): void {
+    const bin = toBinary(key);
+    const existing = this.byKey.get(bin);
+    if (existing) {
+      this.byKey.delete(bin);
+      this.bytes -= existing.size;
+      const i = this.heap.indexOf(existing);
+      this.heap.splice(i, 1);
+      this.heapify();
+    }
+    if (value === null) return;
+    const e = this.decode(key, bin, value);
+    this.byKey.set(bin, e);
+    this.push(e);
+    this.bytes += e.size;
+  }
+
+  // ---- encoding: time, timestamp, then new / old / prior value as (int32 length or -1, bytes) ----
+  private encode(e: Entry<K, V>): Uint8Array {
+    const topic = this.serdeTopic();
+    const parts = [e.rec.value, e.rec.oldValue, e.rec.priorValue].map((v) => (v === null || v === undefined ? null : this.opts.value.serialize(v, topic)));
+    const out = new Uint8Array(16 + parts.reduce((n, p) => n + 4 + (p?.length ?? 0), 0));
+    writeLong(out, 0, e.time);
+    writeLong(out, 8, e.rec.timestamp);
+    const dv = new DataView(out.buffer);
+    let at = 16;
+    for (const p of parts) {
+      dv.setInt32(at, p === null ? -1 : p.length);
+      at += 4;
+      if (p) {
+        out.set(p, at);
+        at += p.length;
+      }
+    }
+    return out;
+  }
+
+  private decode(kb: Uint8Array, bin: string, b: Uint8Array): Entry<K, V> {
+    const topic = this.serdeTopic();
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    let at = 16;
+    const parts = [0, 1, 2].map(() => {
+      const n = dv.getInt32(at);
+      at += 4;
+      if (n < 0) return null;
+      const v = this.opts.value.deserialize(b.subarray(at, at + n), topic);
+      at += n;
+      return v;
+    });
+    const rec: BufferedRecord<K, V> = {
+      key: this.opts.key.deserialize(kb, topic), value: parts[0], oldValue: parts[1], priorValue: parts[2], timestamp: readLong(b, 8),
+    };
+    return { bin, keyBytes: kb.slice(), time: readLong(b, 0), rec, size: this.sizeOf(kb, rec) };
+  }
+
+  private serdeTopic(): string {
+    return this.changelogTopic ?? this.name;
+  }
+
+  /** Kafka's estimate: buffer time + key + prior/old/new value bytes + record context (timestamp, offset, topic, partition, headers). */
+  private sizeOf(kb: Uint8Array, r: BufferedRecord<K, V>): number {
+    const topic = this.serdeTopic();
+    const len = (v: V | null) => (v === null || v === undefined ? 0 : (this.opts.value.serialize(v, topic)?.length ?? 0));
+    let size = 8 + kb.length + len(r.priorValue) + (r.oldValue === r.priorValue ? 0 : len(r.oldValue)) + len(r.value);
+    size += 8 + 8 + 4 + (this.ctx?.recordContext().topic.length ?? 0);
+    for (const [k, v] of Object.entries(r.headers ?? {})) size += k.length + (typeof v === 'string' ? enc.encode(v).length : v.length);
+    return size;
+  }
+
+  // ---- heap ----
+  private less(a: Entry<K, V>, b: Entry<K, V>): boolean {
+    return a.time < b.time || (a.time === b.time && a.bin < b.bin);
+  }
+
+  private push(e: Entry<K, V>): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  private pop(): Entry<K, V> {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length) {
+      h[0] = last;
+      this.siftDown(0);
+    }
+    return top;
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l], h[m])) m = l;
+      if (r < h.length && this.less(h[r], h[m])) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+
+  private heapify(): void {
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+}
