@@ -18,6 +18,8 @@ export interface StreamState {
 export interface TableState extends StreamState {
   /** Store of this KTable when materialized; null when the table only forwards changes. */
   readonly storeName: string | null;
+  /** False when the store name was generated (Kafka's queryableStoreName is then null); absent means queryable. */
+  readonly queryable?: boolean;
   /** The table source node (builder.table / toTable), which a downstream join or groupBy may force to materialize. */
   readonly sourceNode?: string;
 }

@@ -34,7 +34,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   constructor(readonly state: TableState) {}
 
   get queryableStoreName(): string | null {
-    return this.state.storeName;
+    return this.state.queryable === false ? null : this.state.storeName;
   }
   filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>): KTable<K, V> {
     return new KTableImpl<K, V>(t.tableFilter(this.state, u(predicate), false, materialized as Materialized<unknown, unknown>));

@@ -1,12 +1,16 @@
 /**
  * ChangeLogging layer: every write that goes down to the bytes store is also appended to the
- * changelog topic, partition = the task's input partition, with the write's record timestamp
- * (timestamped key-value stores: the value's own timestamp, as Kafka's
- * ChangeLoggingTimestampedKeyValueBytesStore). `restore` applies a changelog record without logging it.
+ * changelog topic, partition = the task's input partition, with the write's record timestamp.
+ * Timestamped stores (8-byte timestamp + value inside) log the raw value with the value's own timestamp as
+ * the record timestamp, as Kafka's ChangeLoggingTimestampedKeyValueBytesStore does, so the changelog topic
+ * reads with the store's value serde (and a source table's input topic can serve as its changelog);
+ * `restore` puts the timestamp back in front (Kafka's RecordConverters.rawValueToTimestampedValue).
+ * `restore` applies a changelog record without logging it.
  * No ChangelogSink in the init context: nothing to log to, the layer only passes writes down.
  */
 import type { BytesEntry, BytesLayer, RangeQuery, SegmentIds } from './layer.ts';
 import type { ChangelogSink, RecordContext, StoreInitContext } from './types.ts';
+import { writeLong } from './bytes.ts';
 
 export class ChangeLoggingLayer implements BytesLayer {
   readonly persistent: boolean;
@@ -40,11 +44,20 @@ export class ChangeLoggingLayer implements BytesLayer {
   put(key: Uint8Array, value: Uint8Array | null, context?: RecordContext): void {
     this.inner.put(key, value, context);
     if (!this.sink) return;
-    const ts = value !== null && this.timestampOf ? this.timestampOf(value) : (context ?? this.ctx.recordContext()).timestamp;
-    this.sink.append(this.topic(), this.ctx.partition, key, value, ts);
+    if (value !== null && this.timestampOf) {
+      this.sink.append(this.topic(), this.ctx.partition, key, value.subarray(8), this.timestampOf(value));
+    } else {
+      this.sink.append(this.topic(), this.ctx.partition, key, value, (context ?? this.ctx.recordContext()).timestamp);
+    }
   }
 
   restore(key: Uint8Array, value: Uint8Array | null, timestamp: number): void {
+    if (value !== null && this.timestampOf) {
+      const withTs = new Uint8Array(8 + value.length);
+      writeLong(withTs, 0, timestamp);
+      withTs.set(value, 8);
+      value = withTs;
+    }
     this.inner.restore(key, value, timestamp);
   }
 

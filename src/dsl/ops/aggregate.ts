@@ -45,7 +45,7 @@ export function aggregate<P extends AggKind>(
   }
   graph.addStore({ name: m.storeName, kind: 'timestampedKeyValue', keySerde, valueSerde, store: m.store, logging: m.logging, caching: m.caching });
   graph.addProcessor(aggName, kind as ProcKind, [parent], params(m.storeName) as ProcParams[ProcKind], [m.storeName]);
-  return { graph, node: aggName, keySerde, valueSerde, repartitionRequired: false, storeName: m.storeName };
+  return { graph, node: aggName, keySerde, valueSerde, repartitionRequired: false, storeName: m.storeName, queryable: m.queryable };
 }
 
 export const countSerde = (): Serde<unknown> => int64() as Serde<unknown>;

@@ -11,7 +11,7 @@ function materializeIfAsked(t: TableState, m: Materialized<unknown, unknown> | u
   const keySerde = r.keySerde ?? t.keySerde;
   const vs = r.valueSerde ?? valueSerde;
   t.graph.addStore({ name: r.storeName, kind: 'timestampedKeyValue', keySerde, valueSerde: vs, store: r.store, logging: r.logging, caching: r.caching });
-  return { storeName: r.storeName, keySerde, valueSerde: vs };
+  return { storeName: r.storeName, keySerde, valueSerde: vs, queryable: r.queryable };
 }
 
 export function tableFilter(t: TableState, predicate: (k: unknown, v: unknown) => boolean, not: boolean, m?: Materialized<unknown, unknown>, named?: Named): TableState {
@@ -21,7 +21,7 @@ export function tableFilter(t: TableState, predicate: (k: unknown, v: unknown) =
   const storeName = mat?.storeName ?? null;
   t.graph.addProcessor(name, 'ktableFilter', [t.node], { predicate, not, storeName }, storeName ? [storeName] : []);
   t.graph.filterAsksParent(name);
-  return { ...t, node: name, storeName, keySerde: mat?.keySerde ?? t.keySerde, valueSerde: mat?.valueSerde ?? t.valueSerde };
+  return { ...t, node: name, storeName, queryable: mat?.queryable, keySerde: mat?.keySerde ?? t.keySerde, valueSerde: mat?.valueSerde ?? t.valueSerde };
 }
 
 export function tableMapValues(t: TableState, mapper: (v: unknown, k: unknown) => unknown, m?: Materialized<unknown, unknown>, named?: Named): TableState {
@@ -30,7 +30,7 @@ export function tableMapValues(t: TableState, mapper: (v: unknown, k: unknown) =
   const name = nodeName(t, named, 'KTABLE-MAPVALUES-');
   const storeName = mat?.storeName ?? null;
   t.graph.addProcessor(name, 'ktableMapValues', [t.node], { mapper, storeName }, storeName ? [storeName] : []);
-  return { ...t, node: name, storeName, keySerde: mat?.keySerde ?? t.keySerde, valueSerde: mat?.valueSerde };
+  return { ...t, node: name, storeName, queryable: mat?.queryable, keySerde: mat?.keySerde ?? t.keySerde, valueSerde: mat?.valueSerde };
 }
 
 export function toStream(t: TableState, keyMapper: ((k: unknown, v: unknown) => unknown) | null, named?: Named): StreamState {

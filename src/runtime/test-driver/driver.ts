@@ -165,7 +165,7 @@ export class TopologyTestDriver {
     const sink = this.topology.sinkFor(topic);
     const store = [...this.topology.stores.values()].find((s) => `${this.config.applicationId}-${s.name}-changelog` === topic);
     const ks = (keySerde ?? bindDefaultSerde(sink?.keySerde ?? store?.keySerde, this.config.defaultKeySerde)) as Serde<K>;
-    const vs = (valueSerde ?? sink?.valueSerde ?? this.config.defaultValueSerde) as Serde<V>;
+    const vs = (valueSerde ?? sink?.valueSerde ?? store?.valueSerde ?? this.config.defaultValueSerde) as Serde<V>;
     return new TestOutputTopic<K, V>(this, topic, ks, vs);
   }
 
