@@ -79,5 +79,5 @@ export function windowedAggregate(
     else graph.addProcessor(aggName, 'slidingWindowAggregate', [parent], { ...common, windows }, [m.storeName]);
     resultKeySerde = keySerde ? (windowed(keySerde, { windowSize: size }) as Serde<unknown>) : deferredWindowedSerde('time', size);
   }
-  return { graph, node: aggName, keySerde: resultKeySerde, valueSerde, repartitionRequired: false, storeName: m.storeName };
+  return { graph, node: aggName, keySerde: resultKeySerde, valueSerde, repartitionRequired: false, storeName: m.storeName, queryable: m.queryable };
 }
