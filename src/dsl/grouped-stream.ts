@@ -4,6 +4,7 @@ import type { GroupedState } from './ops/aggregate.ts';
 import { aggregate, countSerde } from './ops/aggregate.ts';
 import { checkFn } from './internal.ts';
 import { KTableImpl, type KTable } from './ktable.ts';
+import { CogroupedKStreamImpl, type CogroupedKStream } from './cogrouped-stream.ts';
 import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/windows/index.ts';
 import { EmitStrategy } from '../windowing/windows/emit-strategy.ts';
 import { TimeWindowedKStreamImpl, type TimeWindowedKStream } from './windowed-stream.ts';
@@ -14,6 +15,8 @@ export interface KGroupedStream<K, V> {
   count(materialized?: Materialized<K, number>): KTable<K, number>;
   reduce(reducer: (aggValue: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V>;
   aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, agg: VA) => VA, materialized?: Materialized<K, VA>): KTable<K, VA>;
+  /** Starts a cogroup: this stream's aggregator; add more grouped streams with `.cogroup(g, aggregator)`, then `aggregate`. */
+  cogroup<VOut>(aggregator: (key: K, value: V, agg: VOut) => VOut): CogroupedKStream<K, VOut>;
   /** Windowed aggregations: time (tumbling, hopping) and sliding windows, or sessions. */
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
@@ -23,6 +26,11 @@ type M = Materialized<unknown, unknown> | undefined;
 
 export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   constructor(readonly state: GroupedState) {}
+
+  cogroup<VOut>(aggregator: (key: K, value: V, agg: VOut) => VOut): CogroupedKStream<K, VOut> {
+    checkFn(aggregator, 'cogroup aggregator');
+    return new CogroupedKStreamImpl<K, VOut>([{ group: this.state, aggregator: aggregator as (k: unknown, v: unknown, a: unknown) => unknown }]);
+  }
 
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;

@@ -13,6 +13,10 @@ import { SplitState } from './ops/split.ts';
 import { groupBy, groupByKey, toTable } from './ops/group.ts';
 import { KTableImpl } from './ktable.ts';
 import { KGroupedStreamImpl } from './grouped-stream.ts';
+import type { GlobalKTable } from './global-ktable.ts';
+import type { JoinWindows } from '../windowing/windows/join-windows.ts';
+import type { JoinOptions } from './ops/join-common.ts';
+import { dispatchStreamJoin } from './ops/join-dispatch.ts';
 
 /** split(): add branches, then end with defaultBranch() or noDefaultBranch() to get the branches by name. */
 export interface BranchedKStream<K, V> {
@@ -48,6 +52,22 @@ export interface KStream<K, V> {
   groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
   process<KR, VR>(supplier: ProcessorSupplier<K, V, KR, VR>, options?: ProcessOptions): KStream<KR, VR>;
   processValues<VR>(supplier: FixedKeyProcessorSupplier<K, V, VR>, options?: ProcessOptions): KStream<K, VR>;
+  /**
+   * Windowed inner join with another stream: each record joins every other-side record with the same key whose
+   * timestamp is in [ts - before, ts + after]; the result's timestamp is the max of both.
+   */
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO) => VR, windows: JoinWindows, options?: JoinOptions<K, V, VO>): KStream<K, VR>;
+  /** Inner join with a table: each stream record looks up the table's current value for its key. */
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT) => VR, options?: JoinOptions<K, V, VT>): KStream<K, VR>;
+  /** Inner join with a global table, looked up by the key the selector returns. */
+  join<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, tableValue: GV) => VR, named?: Named): KStream<K, VR>;
+  /** Left windowed join: a record without a match is joined with null once its window (plus grace) closed. */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, windows: JoinWindows, options?: JoinOptions<K, V, VO>): KStream<K, VR>;
+  /** Left join with a table: a record without a table row is joined with null. */
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | null) => VR, options?: JoinOptions<K, V, VT>): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, tableValue: GV | null) => VR, named?: Named): KStream<K, VR>;
+  /** Outer windowed join: records of either side without a match are joined with null once their window closed. */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR, windows: JoinWindows, options?: JoinOptions<K, V, VO>): KStream<K, VR>;
 }
 
 type AnyFn = (...args: never[]) => unknown;
@@ -126,6 +146,21 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
   processValues<VR>(supplier: FixedKeyProcessorSupplier<K, V, VR>, options?: ProcessOptions): KStream<K, VR> {
     return this.next(processValues(this.state, supplier as unknown as FixedKeyProcessorSupplier<unknown, unknown, unknown>, options));
+  }
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO) => VR, windows: JoinWindows, options?: JoinOptions<K, V, VO>): KStream<K, VR>;
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT) => VR, options?: JoinOptions<K, V, VT>): KStream<K, VR>;
+  join<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, tableValue: GV) => VR, named?: Named): KStream<K, VR>;
+  join<VR>(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, VR> {
+    return this.next(dispatchStreamJoin(this.state, other, a, b, c, 'inner'));
+  }
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, windows: JoinWindows, options?: JoinOptions<K, V, VO>): KStream<K, VR>;
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | null) => VR, options?: JoinOptions<K, V, VT>): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, tableValue: GV | null) => VR, named?: Named): KStream<K, VR>;
+  leftJoin<VR>(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, VR> {
+    return this.next(dispatchStreamJoin(this.state, other, a, b, c, 'left'));
+  }
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR, windows: JoinWindows, options?: JoinOptions<K, V, VO>): KStream<K, VR> {
+    return this.next(dispatchStreamJoin(this.state, other, joiner, windows, options, 'outer'));
   }
 }
 

@@ -70,7 +70,7 @@ function nodeText(t: Topology, d: DNode): string {
   }
   const pred = d.preds.toArray();
   if (n.type === 'processor') {
-    return `Processor: ${d.name} (stores: [${n.stores.join(', ')}])\n      --> ${names(succ)}\n      <-- ${names(pred)}`;
+    return `Processor: ${d.name} (stores: [${hashMapOrder([...new Set(n.stores)]).join(', ')}])\n      --> ${names(succ)}\n      <-- ${names(pred)}`;
   }
   const topic = typeof n.topic === 'string' ? `topic: ${n.topic}` : 'extractor class: TopicNameExtractor';
   return `Sink: ${d.name} (${topic})\n      <-- ${names(pred)}`;

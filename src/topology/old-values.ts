@@ -38,6 +38,20 @@ export function resolveOldValues(graph: TopologyGraph, nodes: Map<string, GraphN
         }
         return false;
       }
+      case 'ktableJoinMerge':
+      case 'ktableMerge':
+        // Joins and cogroup merges: every parent sends old values; table-table joins force their inputs to materialize.
+        for (const p of node.parents) {
+          const parent = nodes.get(p);
+          if (parent?.type === 'processor' && parent.kind === 'ktableJoin') {
+            result.add(p);
+            enable(parent.parents[0], true);
+          } else {
+            enable(p, force);
+          }
+        }
+        result.add(name);
+        return true;
       default:
         result.add(name);
         return true;

@@ -5,6 +5,8 @@
  */
 import type { KeyValue } from '../api/records.ts';
 import type { ProcessorSupplier } from '../api/processor.ts';
+import type { GetterSpec, JoinMode } from './value-getter.ts';
+import type { FkParams, StreamStreamJoinParams } from './join-params.ts';
 import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/windows/index.ts';
 
 export type KV = KeyValue<unknown, unknown>;
@@ -41,6 +43,24 @@ export interface ProcParams {
     subtractor: (key: unknown, value: unknown, agg: unknown) => unknown;
   };
   ktableReduce: { storeName: string; adder: (agg: unknown, value: unknown) => unknown; subtractor: (agg: unknown, value: unknown) => unknown };
+  // ---- joins (issue 6; src/runtime/processors/join-*.ts, fk/) ----
+  /** KStream-KTable and KStream-GlobalKTable join: only stream records trigger; keyMapper null = the record key. */
+  streamTableJoin: { getter: GetterSpec; joiner: (value: unknown, other: unknown) => unknown; left: boolean; keyMapper: ((key: unknown, value: unknown) => unknown) | null };
+  /** KSTREAM-WINDOWED: forwards, then puts the record in its side's join window store. */
+  joinWindow: { storeName: string };
+  /** KSTREAM-JOINTHIS/JOINOTHER/OUTERTHIS/OUTEROTHER: one side of a stream-stream join. */
+  streamStreamJoin: StreamStreamJoinParams;
+  /** KTABLE-JOINTHIS/JOINOTHER: one side of a table-table join (`right` = the other side of a left join). */
+  ktableJoin: { getter: GetterSpec; joiner: (thisValue: unknown, otherValue: unknown) => unknown; mode: 'inner' | 'left' | 'right' | 'outer' };
+  /** KTABLE-MERGE of a table-table join; materialized when storeName is set. */
+  ktableJoinMerge: { storeName: string | null; mode: JoinMode; joiner: (v1: unknown, v2: unknown) => unknown };
+  /** A pass-through of KTable changes whose old values come from all parents (cogroup merge). */
+  ktableMerge: { storeName: string | null };
+  fkSubscriptionRegistration: FkParams;
+  fkSubscriptionReceive: FkParams;
+  fkSubscriptionJoin: FkParams;
+  fkForeignTableJoin: FkParams;
+  fkResponseResolver: FkParams;
   /** Windowed aggregations (src/windowing/processors): time, sliding and session windows. */
   timeWindowAggregate: WindowAggParams<TimeWindows>;
   slidingWindowAggregate: WindowAggParams<SlidingWindows>;
@@ -70,6 +90,5 @@ export interface SuppressParams {
   /** untilWindowCloses: a tombstone leaving the buffer is not forwarded. */
   safeToDropTombstones: boolean;
 }
-
 
 export type ProcKind = keyof ProcParams;

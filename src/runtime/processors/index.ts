@@ -4,6 +4,10 @@ import * as sl from './stateless.ts';
 import * as kt from './ktable.ts';
 import * as agg from './aggregate.ts';
 import { processNode } from './process.ts';
+import * as jn from './join-stream-table.ts';
+import * as jss from './join-stream-stream.ts';
+import * as jtt from './join-table-table.ts';
+import * as fk from './fk/fk-join.ts';
 import { timeWindowAggregate } from '../../windowing/processors/time-window-aggregate.ts';
 import { slidingWindowAggregate } from '../../windowing/processors/sliding-window-aggregate.ts';
 import { sessionWindowAggregate } from '../../windowing/processors/session-window-aggregate.ts';
@@ -35,4 +39,15 @@ export const processors: ProcessorTable = {
   slidingWindowAggregate,
   sessionWindowAggregate,
   suppress,
+  streamTableJoin: jn.streamTableJoin,
+  joinWindow: jss.joinWindow,
+  streamStreamJoin: jss.streamStreamJoin,
+  ktableJoin: jtt.ktableJoin,
+  ktableJoinMerge: jtt.ktableJoinMerge,
+  ktableMerge: jtt.ktableMerge,
+  fkSubscriptionRegistration: fk.fkSubscriptionRegistration,
+  fkSubscriptionReceive: fk.fkSubscriptionReceive,
+  fkSubscriptionJoin: fk.fkSubscriptionJoin,
+  fkForeignTableJoin: fk.fkForeignTableJoin,
+  fkResponseResolver: fk.fkResponseResolver,
 };
