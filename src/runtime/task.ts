@@ -141,10 +141,20 @@ export class Task implements TaskServices {
     this.current.timestamp = rec.timestamp;
     this.current.headers = rec.headers;
     const r = c.impl.process(rec);
-    if (r instanceof Promise) return r;
+    if (r instanceof Promise) return r.catch((e: unknown) => this.failedIn(e, c.name));
     this.currentNode = prevNode;
     this.current.timestamp = prevTs;
     this.current.headers = prevHeaders;
+  }
+
+  /** The node an async failure came from (the innermost one): by the time it rejects, currentNode has moved on. */
+  private readonly errorNodes = new WeakMap<object, string>();
+  private failedIn(e: unknown, node: string): never {
+    if (typeof e === 'object' && e !== null && !this.errorNodes.has(e)) this.errorNodes.set(e, node);
+    throw e;
+  }
+  private operatorOf(e: unknown, fallback: string): string {
+    return (typeof e === 'object' && e !== null ? this.errorNodes.get(e) : undefined) ?? (this.currentNode || fallback);
   }
 
   private forwardTo(c: Compiled, rec: Rec, from = 0): MaybePromise {
@@ -267,7 +277,7 @@ export class Task implements TaskServices {
     this.metrics.processed++;
     const c = this.compiled.get(source.name)!;
     const onError = (e: unknown) =>
-      handleError(this, 'processing', this.config.processingExceptionHandler, e, { topic, partition, offset, operator: this.currentNode || source.name, key, value, headers, timestamp });
+      handleError(this, 'processing', this.config.processingExceptionHandler, e, { topic, partition, offset, operator: this.operatorOf(e, source.name), key, value, headers, timestamp });
     try {
       const r = this.forwardTo(c, rec);
       if (r instanceof Promise) return r.catch(onError);

@@ -162,7 +162,8 @@ export class TopologyTestDriver {
   }
 
   createOutputTopic<K = unknown, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestOutputTopic<K, V> {
-    const sink = this.topology.sinkFor(topic);
+    // internal (repartition) sinks write `<applicationId>-<topic>`
+    const sink = this.topology.sinks().find((s) => (s.internal ? `${this.config.applicationId}-${String(s.topic)}` : s.topic) === topic && !s.changes);
     const store = [...this.topology.stores.values()].find((s) => `${this.config.applicationId}-${s.name}-changelog` === topic);
     const ks = (keySerde ?? bindDefaultSerde(sink?.keySerde ?? store?.keySerde, this.config.defaultKeySerde)) as Serde<K>;
     const vs = (valueSerde ?? sink?.valueSerde ?? store?.valueSerde ?? this.config.defaultValueSerde) as Serde<V>;
