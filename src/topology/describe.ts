@@ -65,7 +65,7 @@ function nodeText(t: Topology, d: DNode): string {
   const n = t.node(d.name);
   const succ = d.succs.toArray();
   if (n.type === 'source') {
-    const what = n.pattern ? `topic pattern: ${n.pattern.source}` : `topics: [${n.topics.join(', ')}]`;
+    const what = n.pattern ? `topics: ${n.pattern.source}` : `topics: [${n.topics.join(', ')}]`;
     return `Source: ${d.name} (${what})\n      --> ${names(succ)}`;
   }
   const pred = d.preds.toArray();

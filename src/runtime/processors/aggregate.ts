@@ -94,6 +94,7 @@ export const ktableRepartitionMap: Factory<'ktableRepartitionMap'> = (node, ctx)
       const np = r.value === null || r.value === undefined ? null : selector(r.key, r.value);
       const op = r.oldValue === null || r.oldValue === undefined ? null : selector(r.key, r.oldValue);
       const newOk = np !== null && np.key != null && np.value != null;
+      if (np !== null && np.key == null) ctx.task.dropped({ reason: 'null-key', operator: node.name, timestamp: r.timestamp });
       const oldOk = op !== null && op.key != null && op.value != null;
       if (newOk && oldOk && sameKey(op.key, np.key)) {
         return ctx.forward({ key: np.key, value: np.value, oldValue: op.value, timestamp: r.timestamp, headers: r.headers });
