@@ -7,6 +7,7 @@ import { CachingLayer } from './caching.ts';
 import { ChangeLoggingLayer } from './change-logging.ts';
 import { plainCodec, timestampedCodec, timestampOfBytes } from './codecs.ts';
 import type { BytesLayer } from './layer.ts';
+import { EmitCloseTime } from './emit-time.ts';
 import { LevelDbBytesStore } from './leveldb-store.ts';
 import { MemoryBytesStore } from './memory-store.ts';
 import { TopicRef } from './metered-base.ts';
@@ -63,19 +64,33 @@ function windowParts<K, V>(opts: WindowStoreOptions<K, V>, timestamped: boolean)
   const topic = new TopicRef(o.logging !== false, o.changelogTopic);
   const bottom = new SegmentedBytesStore(o.store === 'memory' ? 'memory' : 'leveldb', windowStartOf, retention, segmentInterval(retention, o.segmentInterval));
   // Kafka never caches stores that retain duplicates (stream-stream join stores).
-  const stack = composeStack({ ...o, caching: o.caching !== false && !retainDuplicates }, bottom, topic, timestamped ? timestampOfBytes : undefined);
-  return { topic, stack, windowSize, retainDuplicates };
+  const { stack, emitTime } = segmentedStack({ ...o, caching: o.caching !== false && !retainDuplicates }, bottom, topic, timestamped);
+  return { topic, stack, windowSize, retainDuplicates, emitTime };
+}
+
+/**
+ * composeStack for segmented stores, which also keep the last emitted close time of onWindowClose() below the
+ * cache (emit-time.ts): it writes to the changelogging layer (or the bytes store when logging is off).
+ */
+function segmentedStack(opts: StoreOptions<unknown, unknown>, bottom: BytesLayer, topic: TopicRef, timestamped: boolean): { stack: BytesLayer; emitTime: EmitCloseTime } {
+  const uncached = topic.logging ? new ChangeLoggingLayer(bottom, () => topic.topic!, timestamped ? timestampOfBytes : undefined) : bottom;
+  const stack = opts.caching !== false ? new CachingLayer(uncached) : uncached;
+  return { stack, emitTime: new EmitCloseTime(uncached, timestamped) };
 }
 
 export function createWindowStore<K, V>(opts: WindowStoreOptions<K, V>): WindowStoreInternal<K, V> {
-  const { topic, stack, windowSize, retainDuplicates } = windowParts(opts, false);
-  return new MeteredWindowStore<K, V>(opts, stack, topic, plainCodec(opts.value, () => topic.serdeTopic(opts.name)), windowSize, retainDuplicates);
+  const { topic, stack, windowSize, retainDuplicates, emitTime } = windowParts(opts, false);
+  const s = new MeteredWindowStore<K, V>(opts, stack, topic, plainCodec(opts.value, () => topic.serdeTopic(opts.name)), windowSize, retainDuplicates);
+  s.emitTime = emitTime;
+  return s;
 }
 
 export function createTimestampedWindowStore<K, V>(opts: WindowStoreOptions<K, V>): TimestampedWindowStoreInternal<K, V> {
-  const { topic, stack, windowSize, retainDuplicates } = windowParts(opts, true);
+  const { topic, stack, windowSize, retainDuplicates, emitTime } = windowParts(opts, true);
   const codec = timestampedCodec(opts.value, () => topic.serdeTopic(opts.name));
-  return new TimestampedWindowStoreImpl<K, V>(opts, stack, topic, codec, windowSize, retainDuplicates);
+  const s = new TimestampedWindowStoreImpl<K, V>(opts, stack, topic, codec, windowSize, retainDuplicates);
+  s.emitTime = emitTime;
+  return s;
 }
 
 export function createSessionStore<K, V>(opts: SessionStoreOptions<K, V>): SessionStoreInternal<K, V> {
@@ -83,6 +98,8 @@ export function createSessionStore<K, V>(opts: SessionStoreOptions<K, V>): Sessi
   const retention = toMillis(o.retention, `store '${o.name}' retention`);
   const topic = new TopicRef(o.logging !== false, o.changelogTopic);
   const bottom = new SegmentedBytesStore(o.store === 'memory' ? 'memory' : 'leveldb', sessionEndOf, retention, segmentInterval(retention, o.segmentInterval));
-  const stack = composeStack(o, bottom, topic);
-  return new MeteredSessionStore<K, V>(opts, stack, topic, plainCodec(opts.value, () => topic.serdeTopic(opts.name)));
+  const { stack, emitTime } = segmentedStack(o, bottom, topic, false);
+  const s = new MeteredSessionStore<K, V>(opts, stack, topic, plainCodec(opts.value, () => topic.serdeTopic(opts.name)));
+  s.emitTime = emitTime;
+  return s;
 }

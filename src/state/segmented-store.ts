@@ -8,6 +8,8 @@
  * Memory segments are MemoryBytesStores; LevelDB segments are key spaces (8-byte segment-id prefix)
  * of one database `<taskDir>/<storeName>`, each with an in-memory key index so that `rangeSync`
  * (fetchSync, findSessionsSync) answers with `getSync` reads and no await.
+ * Metadata keys (shorter than 8 bytes, see emit-time.ts) live outside the segments and never expire: a memory
+ * store, or the key space with prefix FF x 8 (segment id -1, after every real segment).
  */
 import { longBytes, readLong } from './bytes.ts';
 import type { BytesEntry, BytesLayer, RangeQuery, SegmentIds } from './layer.ts';
@@ -15,6 +17,11 @@ import { closeLevelDb, openLevelDb, type OpenedDb } from './leveldb-open.ts';
 import { LevelDbBytesStore } from './leveldb-store.ts';
 import { MemoryBytesStore } from './memory-store.ts';
 import type { StoreInitContext } from './types.ts';
+import { isMetaKey } from './emit-time.ts';
+
+/** Segment-id prefix of the metadata key space in LevelDB (-1 as a signed long: sorts after all segments). */
+const META_PREFIX = new Uint8Array(8).fill(0xff);
+const META_ID = -1;
 
 type Segment = MemoryBytesStore | LevelDbBytesStore;
 
@@ -25,6 +32,7 @@ export class SegmentedBytesStore implements BytesLayer {
   private observedStreamTime = -Infinity;
   private opened: OpenedDb | null = null;
   private drops: Array<Promise<void>> = [];
+  private meta: Segment | null = null;
 
   constructor(
     private readonly kind: 'memory' | 'leveldb',
@@ -50,6 +58,11 @@ export class SegmentedBytesStore implements BytesLayer {
       const [first] = await it.all();
       if (!first) break;
       const id = readLong(first, 0);
+      if (id === META_ID) {
+        this.meta = new LevelDbBytesStore({ shared: db, prefix: META_PREFIX });
+        await this.meta.init(ctx, storeName);
+        break;
+      }
       const seg = new LevelDbBytesStore({ shared: db, prefix: longBytes(id), indexKeys: true });
       await seg.init(ctx, storeName);
       this.live.set(id, seg);
@@ -77,13 +90,20 @@ export class SegmentedBytesStore implements BytesLayer {
     return seg;
   }
 
+  private metaStore(): Segment {
+    if (!this.meta) this.meta = this.opened ? new LevelDbBytesStore({ shared: this.opened.db, prefix: META_PREFIX }) : new MemoryBytesStore();
+    return this.meta;
+  }
+
   get(key: Uint8Array): Uint8Array | undefined {
+    if (isMetaKey(key)) return this.meta?.get(key);
     const t = this.segmentTime(key);
     if (this.expired(t)) return undefined;
     return this.live.get(this.idOf(t))?.get(key);
   }
 
   put(key: Uint8Array, value: Uint8Array | null): void {
+    if (isMetaKey(key)) return this.metaStore().put(key, value);
     const t = this.segmentTime(key);
     if (t > this.observedStreamTime) {
       this.observedStreamTime = t;
@@ -140,13 +160,15 @@ export class SegmentedBytesStore implements BytesLayer {
 
   async flush(): Promise<void> {
     const drops = this.drops.splice(0);
-    await Promise.all([...drops, ...[...this.live.values()].map((s) => s.flush())]);
+    await Promise.all([...drops, ...[...this.live.values()].map((s) => s.flush()), ...(this.meta ? [this.meta.flush()] : [])]);
   }
 
   async close(): Promise<void> {
     await this.flush();
     for (const seg of this.live.values()) await seg.close();
     this.live.clear();
+    await this.meta?.close();
+    this.meta = null;
     if (this.opened) await closeLevelDb(this.opened);
     this.opened = null;
   }

@@ -11,7 +11,8 @@ import type { ValueCodec } from './codecs.ts';
 import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
 import { MeteredBase, type TopicRef } from './metered-base.ts';
 import type { StoreOptions } from './options.ts';
-import type { FlushListener, ValueAndTimestamp } from './types.ts';
+import type { EmitCloseTime } from './emit-time.ts';
+import type { FlushListener, StoreInitContext, ValueAndTimestamp } from './types.ts';
 
 const SUFFIX = 12;
 
@@ -28,6 +29,8 @@ export const windowStartOf = (k: Uint8Array): number => readLong(k, k.length - S
 
 export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowStore<K, VS> {
   private seq = 0;
+  /** onWindowClose aggregations: the last emitted close time, kept below the cache (emit-time.ts); set by the builder. */
+  emitTime: EmitCloseTime | null = null;
 
   constructor(
     opts: StoreOptions<K, unknown>,
@@ -38,6 +41,21 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
     readonly retainDuplicates: boolean,
   ) {
     super(opts, inner, topicRef);
+  }
+
+  override async init(ctx: StoreInitContext): Promise<void> {
+    await super.init(ctx);
+    this.emitTime?.init(ctx);
+  }
+
+  override flush(): Promise<void> {
+    this.emitTime?.flush();
+    return super.flush();
+  }
+
+  override close(): Promise<void> {
+    this.emitTime?.flush();
+    return super.close();
   }
 
   put(key: K, value: VS | null, windowStart: number): void {

@@ -179,7 +179,8 @@ export class AppRunner {
     for (const [name, h] of stores) {
       if (!h.spec.logging) continue;
       const topic = `${config.applicationId}-${name}-changelog`;
-      const from = checkpoint?.[`${topic}-${partition}`] ?? 0;
+      // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
+      const from = h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0;
       const end = await restoreStore(log, h, topic, partition, from, isolation, (p) => {
         this.restoreProgress.push(p);
         this.o.onRestore?.(p);

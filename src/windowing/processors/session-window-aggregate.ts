@@ -9,6 +9,7 @@
 import type { Headers, Windowed } from '../../api/records.ts';
 import type { Factory, MaybePromise } from '../../runtime/processors/types.ts';
 import type { SessionStoreInternal } from '../../state/types.ts';
+import { LastEmitCloseTime } from './last-emit.ts';
 import { WindowForwarder, reportLate, reportNullKey } from './forwarder.ts';
 
 type Store = SessionStoreInternal<unknown, unknown>;
@@ -19,21 +20,23 @@ export const sessionWindowAggregate: Factory<'sessionWindowAggregate'> = (node, 
   let store!: Store;
   let fwd!: WindowForwarder;
   let observed = -1;
-  let lastEmitCloseTime: number | null = null;
+  let last!: LastEmitCloseTime;
 
   function emitClosed(closeTime: number, headers: Headers | undefined): void {
+    const lastEmitCloseTime = last.get();
     if (lastEmitCloseTime !== null && lastEmitCloseTime >= closeTime) return;
     const upper = closeTime - 1;
     if (upper < 0) return;
     const lower = Math.max(0, lastEmitCloseTime ?? -1);
     if (upper < lower) return;
     for (const s of store.findSessionsByEndSync(lower, upper)) fwd.forward({ key: s.key, window: s.window }, s.value, s.window.end, headers);
-    lastEmitCloseTime = closeTime;
+    last.set(closeTime);
   }
 
   return {
     init() {
       store = ctx.task.getStore<Store>(storeName, node.name);
+      last = new LastEmitCloseTime(store);
       fwd = new WindowForwarder(ctx, emitFinal ? null : store, (k: Windowed<unknown>) => k.window.end);
     },
     process(r): MaybePromise {

@@ -8,6 +8,7 @@
 import type { Headers, Window } from '../../api/records.ts';
 import type { Factory, MaybePromise, Rec } from '../../runtime/processors/types.ts';
 import type { TimestampedWindowStoreInternal, ValueAndTimestamp } from '../../state/types.ts';
+import { LastEmitCloseTime } from './last-emit.ts';
 import { WindowForwarder, reportLate, reportNullKey } from './forwarder.ts';
 
 type Store = TimestampedWindowStoreInternal<unknown, unknown>;
@@ -19,7 +20,7 @@ export const slidingWindowAggregate: Factory<'slidingWindowAggregate'> = (node, 
   let store!: Store;
   let fwd!: WindowForwarder;
   let observed = -1;
-  let lastEmitCloseTime: number | null = null;
+  let last!: LastEmitCloseTime;
 
   const win = (start: number): Window => ({ start, end: start + diff });
 
@@ -120,17 +121,19 @@ export const slidingWindowAggregate: Factory<'slidingWindowAggregate'> = (node, 
   }
 
   function emitClosed(closeTime: number, headers: Headers | undefined): void {
+    const lastEmitCloseTime = last.get();
     if (lastEmitCloseTime !== null && lastEmitCloseTime >= closeTime) return;
     const upper = closeTime - diff - 1;
     if (upper < 0) return;
     const lower = lastEmitCloseTime === null ? 0 : Math.max(0, lastEmitCloseTime - diff);
     for (const e of store.fetchAllSync(lower, upper)) fwd.forward({ key: e.key, window: e.window }, e.value.value, e.value.timestamp, headers);
-    lastEmitCloseTime = closeTime;
+    last.set(closeTime);
   }
 
   return {
     init() {
       store = ctx.task.getStore<Store>(storeName, node.name);
+      last = new LastEmitCloseTime(store);
       fwd = new WindowForwarder(ctx, emitFinal ? null : store);
     },
     process(r): MaybePromise {

@@ -6,6 +6,7 @@
  */
 import type { Factory, MaybePromise } from '../../runtime/processors/types.ts';
 import type { TimestampedWindowStoreInternal } from '../../state/types.ts';
+import { LastEmitCloseTime } from './last-emit.ts';
 import { WindowForwarder, reportLate, reportNullKey } from './forwarder.ts';
 
 type Store = TimestampedWindowStoreInternal<unknown, unknown>;
@@ -16,11 +17,12 @@ export const timeWindowAggregate: Factory<'timeWindowAggregate'> = (node, ctx) =
   let store!: Store;
   let fwd!: WindowForwarder;
   let observed = -1;
-  let lastEmitCloseTime: number | null = null;
+  let last!: LastEmitCloseTime;
 
   const startsOf = (t: number) => windows.windowsFor(t).map((w) => w.start).join(',');
 
   function emitClosed(closeTime: number, headers: import('../../api/records.ts').Headers | undefined): void {
+    const lastEmitCloseTime = last.get();
     if (lastEmitCloseTime !== null && lastEmitCloseTime >= closeTime) return;
     const upper = closeTime - size;
     if (upper < 0) return;
@@ -30,12 +32,13 @@ export const timeWindowAggregate: Factory<'timeWindowAggregate'> = (node, ctx) =
     for (const e of store.fetchAllSync(lower, upper)) {
       fwd.forward({ key: e.key, window: e.window }, e.value.value, e.value.timestamp, headers);
     }
-    lastEmitCloseTime = closeTime;
+    last.set(closeTime);
   }
 
   return {
     init() {
       store = ctx.task.getStore<Store>(storeName, node.name);
+      last = new LastEmitCloseTime(store);
       fwd = new WindowForwarder(ctx, emitFinal ? null : store);
     },
     process(r): MaybePromise {
