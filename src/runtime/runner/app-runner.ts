@@ -70,7 +70,8 @@ export class AppRunner {
   private failure: unknown = null;
   private readonly started = Date.now();
   private lastCommit = Date.now();
-  private readonly restoreProgress: RestoreProgress[] = [];
+  private readonly restoreProgress = new Map<string, RestoreProgress>();
+  private lagCache: Record<string, number> = {};
   readonly metricsState = { commits: 0, lastCommitMs: 0 };
 
   constructor(private readonly o: RunnerOptions) {}
@@ -182,7 +183,7 @@ export class AppRunner {
       // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
       const from = h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0;
       const end = await restoreStore(log, h, topic, partition, from, isolation, (p) => {
-        this.restoreProgress.push(p);
+        this.restoreProgress.set(`${p.topic}-${p.partition}`, p);
         this.o.onRestore?.(p);
       });
       state.changelogEnd.set(`${topic}-${partition}`, end);
@@ -255,7 +256,7 @@ export class AppRunner {
   }
 
   /** flush stores -> send changelog and outputs -> commit input offsets (one transaction under exactly_once). */
-  async commit(): Promise<void> {
+  async commit(final = false): Promise<void> {
     const began = Date.now();
     for (const ts of this.tasks.values()) await ts.task.flush();
     if (this.buffer.length) this.sendBuffered();
@@ -266,13 +267,14 @@ export class AppRunner {
     if (this.eos) {
       await this.producer.sendOffsetsToTransaction(offsets, this.o.config.applicationId);
       await this.producer.commitTransaction();
-      if (!this.stopping) this.producer.beginTransaction();
+      if (!final) this.producer.beginTransaction();
     } else {
       await this.producer.flush();
       await this.consumer.commit(offsets);
       for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
     }
     this.lastCommit = Date.now();
+    this.lagCache = await this.lag();
     this.metricsState.commits++;
     this.metricsState.lastCommitMs = this.lastCommit - began;
   }
@@ -299,7 +301,7 @@ export class AppRunner {
     return {
       processed, processedPerTask: perTask, recordsPerSec: Math.round(processed / Math.max(0.001, (Date.now() - this.started) / 1000)),
       commits: this.metricsState.commits, lastCommitMs: this.metricsState.lastCommitMs, dropped, skipped,
-      restore: [...this.restoreProgress], lag: {},
+      restore: [...this.restoreProgress.values()], lag: { ...this.lagCache },
     };
   }
 
@@ -321,7 +323,7 @@ export class AppRunner {
     this.stopping = true;
     await this.loopDone;
     if (this.failure === null) {
-      await this.commit();
+      await this.commit(true);
       for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
     } else if (this.eos) {
       await this.producer.abortTransaction().catch(() => undefined);

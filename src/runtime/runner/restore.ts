@@ -1,7 +1,8 @@
 /**
  * Restores a task's stores from their changelog topics before the task processes anything: from the
  * checkpointed offset (or from the start when there is none) to the end, in batches, without logging again.
- * Progress (records, records/s, ETA) goes to a callback: the CLI shows it, metrics keep it.
+ * Progress (records, records/s, ETA) goes to a callback when the restore starts, about every second, and when
+ * it ends: the CLI shows it, metrics keep the latest per changelog partition.
  */
 import type { LogStore } from '../../log-store/index.ts';
 import type { StoreHandle } from '../stores.ts';
@@ -11,10 +12,13 @@ export interface RestoreProgress {
   store: string;
   topic: string;
   partition: number;
+  /** First changelog offset replayed (the checkpoint, or the start of the topic). */
+  from: number;
   restored: number;
   total: number;
   recordsPerSec: number;
   etaMs: number;
+  done: boolean;
 }
 
 export async function restoreStore(
@@ -25,10 +29,21 @@ export async function restoreStore(
   if (!restore) throw new Error(`store '${handle.spec.name}' cannot be restored from its changelog (no restore method).`);
   const { start, end } = await log.offsets({ topic, partition });
   let offset = Math.max(from, start);
+  const first = offset;
   const total = Math.max(0, end - offset);
   const began = Date.now();
   let restored = 0;
   let lastReport = began;
+  const report = (done: boolean) => {
+    const now = Date.now();
+    lastReport = now;
+    const rate = restored / Math.max(0.001, (now - began) / 1000);
+    onProgress?.({
+      store: handle.spec.name, topic, partition, from: first, restored, total, recordsPerSec: Math.round(rate),
+      etaMs: done ? 0 : Math.round(((total - restored) / Math.max(rate, 1)) * 1000), done,
+    });
+  };
+  if (total > 0) report(false);
   while (offset < end) {
     const { records, next } = await log.read({ topic, partition }, offset, 20_000, { isolation });
     for (const r of records) {
@@ -38,13 +53,9 @@ export async function restoreStore(
     restored += records.length;
     if (next <= offset) break;
     offset = next;
-    const now = Date.now();
-    if (onProgress && (now - lastReport > 1000 || offset >= end)) {
-      lastReport = now;
-      const rate = restored / Math.max(0.001, (now - began) / 1000);
-      onProgress({ store: handle.spec.name, topic, partition, restored, total, recordsPerSec: Math.round(rate), etaMs: Math.round(((total - restored) / Math.max(rate, 1)) * 1000) });
-    }
+    if (Date.now() - lastReport > 1000) report(false);
   }
   await handle.internal.flush();
+  report(true);
   return end;
 }
