@@ -83,8 +83,20 @@ export class CachingLayer implements BytesLayer {
     while (this.bytes > this.maxBytes && this.cache.size > 0) this.evictEldest();
   }
 
+  /**
+   * Eldest first. One long-lived iterator: every live entry is after its position (entries before it were evicted,
+   * touched ones moved to the end), and it skips holes once, whereas a fresh `entries()` per eviction re-scans the
+   * holes that LRU deletes leave at the front of the Map (O(capacity) per eviction).
+   */
+  private lru: Iterator<[string, CacheEntry]> | null = null;
+
   private evictEldest(): void {
-    const [k, e] = this.cache.entries().next().value as [string, CacheEntry];
+    let next = this.lru?.next();
+    if (!next || next.done) {
+      this.lru = this.cache.entries();
+      next = this.lru.next();
+    }
+    const [k, e] = next.value as [string, CacheEntry];
     this.cache.delete(k);
     this.bytes -= e.size;
     if (e.dirty) this.flushDirty(k, e);
@@ -184,6 +196,7 @@ export class CachingLayer implements BytesLayer {
   async close(): Promise<void> {
     if (this.enabled) this.flushDirty(null, null);
     this.cache.clear();
+    this.lru = null;
     this.dirty.clear();
     this.bytes = 0;
     await this.inner.close();

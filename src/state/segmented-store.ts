@@ -15,7 +15,7 @@ import { longBytes, readLong } from './bytes.ts';
 import type { BytesEntry, BytesLayer, RangeQuery, SegmentIds } from './layer.ts';
 import { closeLevelDb, openLevelDb, type OpenedDb } from './leveldb-open.ts';
 import { LevelDbBytesStore } from './leveldb-store.ts';
-import { MemoryBytesStore } from './memory-store.ts';
+import { MemorySegment } from './memory-segment.ts';
 import type { StoreInitContext } from './types.ts';
 import { isMetaKey } from './emit-time.ts';
 
@@ -23,7 +23,7 @@ import { isMetaKey } from './emit-time.ts';
 const META_PREFIX = new Uint8Array(8).fill(0xff);
 const META_ID = -1;
 
-type Segment = MemoryBytesStore | LevelDbBytesStore;
+type Segment = MemorySegment | LevelDbBytesStore;
 
 export class SegmentedBytesStore implements BytesLayer {
   readonly persistent: boolean;
@@ -84,14 +84,14 @@ export class SegmentedBytesStore implements BytesLayer {
   private segment(id: number): Segment {
     let seg = this.live.get(id);
     if (!seg) {
-      seg = this.opened ? new LevelDbBytesStore({ shared: this.opened.db, prefix: longBytes(id), indexKeys: true }) : new MemoryBytesStore();
+      seg = this.opened ? new LevelDbBytesStore({ shared: this.opened.db, prefix: longBytes(id), indexKeys: true }) : new MemorySegment();
       this.live.set(id, seg);
     }
     return seg;
   }
 
   private metaStore(): Segment {
-    if (!this.meta) this.meta = this.opened ? new LevelDbBytesStore({ shared: this.opened.db, prefix: META_PREFIX }) : new MemoryBytesStore();
+    if (!this.meta) this.meta = this.opened ? new LevelDbBytesStore({ shared: this.opened.db, prefix: META_PREFIX }) : new MemorySegment();
     return this.meta;
   }
 

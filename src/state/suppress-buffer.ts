@@ -23,10 +23,12 @@ export interface BufferedRecord<K, V> {
 
 interface Entry<K, V> {
   bin: string;
-  keyBytes: Uint8Array;
   time: number;
   rec: BufferedRecord<K, V>;
   size: number;
+  /** Serialized lengths of the prior value and the latest new value (the size estimate reuses them). */
+  priorLen: number;
+  valueLen: number;
 }
 
 export interface SuppressBufferOptions<K, V> {
@@ -77,17 +79,28 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
     if (kb === null) throw new TypeError(`suppress buffer '${this.name}': the key serializes to null`);
     const bin = toBinary(kb);
     const existing = this.byKey.get(bin);
-    const full: BufferedRecord<K, V> = { ...rec, priorValue: existing ? existing.rec.priorValue : rec.oldValue };
+    const valueLen = this.len(rec.value, topic);
     if (existing) {
+      const r = existing.rec;
+      // The old value of a table change is usually the previous new value: its length is known.
+      const oldLen = rec.oldValue === r.priorValue ? 0 : rec.oldValue === r.value ? existing.valueLen : this.len(rec.oldValue, topic);
+      r.key = rec.key;
+      r.value = rec.value;
+      r.oldValue = rec.oldValue;
+      r.timestamp = rec.timestamp;
+      r.headers = rec.headers;
       this.bytes -= existing.size;
-      existing.rec = full;
-      existing.size = this.sizeOf(kb, full);
+      existing.valueLen = valueLen;
+      existing.size = 8 + kb.length + existing.priorLen + oldLen + valueLen + this.contextSize(r.headers);
       this.bytes += existing.size;
     } else {
-      const e: Entry<K, V> = { bin, keyBytes: kb, time, rec: full, size: this.sizeOf(kb, full) };
+      const full: BufferedRecord<K, V> = { key: rec.key, value: rec.value, oldValue: rec.oldValue, priorValue: rec.oldValue, timestamp: rec.timestamp, headers: rec.headers };
+      const priorLen = this.len(rec.oldValue, topic);
+      const size = 8 + kb.length + priorLen + valueLen + this.contextSize(rec.headers);
+      const e: Entry<K, V> = { bin, time, rec: full, size, priorLen, valueLen };
       this.byKey.set(bin, e);
       this.push(e);
-      this.bytes += e.size;
+      this.bytes += size;
     }
     this.dirty.add(bin);
   }
@@ -112,7 +125,7 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
     const partition = this.ctx!.partition;
     for (const bin of this.dirty) {
       const e = this.byKey.get(bin);
-      if (e) sink.append(this.changelogTopic, partition, e.keyBytes, this.encode(e), e.rec.timestamp);
+      if (e) sink.append(this.changelogTopic, partition, fromBinary(bin), this.encode(e), e.rec.timestamp);
       else sink.append(this.changelogTopic, partition, fromBinary(bin), null, this.ctx!.recordContext().timestamp);
     }
     this.dirty.clear();
@@ -174,21 +187,34 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
     const rec: BufferedRecord<K, V> = {
       key: this.opts.key.deserialize(kb, topic), value: parts[0], oldValue: parts[1], priorValue: parts[2], timestamp: readLong(b, 8),
     };
-    return { bin, keyBytes: kb.slice(), time: readLong(b, 0), rec, size: this.sizeOf(kb, rec) };
+    return { bin, time: readLong(b, 0), rec, ...this.sizeOf(kb, rec) };
   }
 
   private serdeTopic(): string {
     return this.changelogTopic ?? this.name;
   }
 
-  /** Kafka's estimate: buffer time + key + prior/old/new value bytes + record context (timestamp, offset, topic, partition, headers). */
-  private sizeOf(kb: Uint8Array, r: BufferedRecord<K, V>): number {
-    const topic = this.serdeTopic();
-    const len = (v: V | null) => (v === null || v === undefined ? 0 : (this.opts.value.serialize(v, topic)?.length ?? 0));
-    let size = 8 + kb.length + len(r.priorValue) + (r.oldValue === r.priorValue ? 0 : len(r.oldValue)) + len(r.value);
-    size += 8 + 8 + 4 + (this.ctx?.recordContext().topic.length ?? 0);
-    for (const [k, v] of Object.entries(r.headers ?? {})) size += k.length + (typeof v === 'string' ? enc.encode(v).length : v.length);
+  private len(v: V | null, topic: string): number {
+    return v === null || v === undefined ? 0 : (this.opts.value.serialize(v, topic)?.length ?? 0);
+  }
+
+  /** Record context part of Kafka's estimate: timestamp, offset, partition, topic name and headers. */
+  private contextSize(headers: Headers | undefined): number {
+    let size = 8 + 8 + 4 + (this.ctx?.recordContext().topic.length ?? 0);
+    if (headers) for (const k in headers) {
+      const v = headers[k];
+      size += k.length + (typeof v === 'string' ? enc.encode(v).length : v.length);
+    }
     return size;
+  }
+
+  /** Kafka's estimate: buffer time + key + prior/old/new value bytes + record context (timestamp, offset, topic, partition, headers). */
+  private sizeOf(kb: Uint8Array, r: BufferedRecord<K, V>): { size: number; priorLen: number; valueLen: number } {
+    const topic = this.serdeTopic();
+    const priorLen = this.len(r.priorValue, topic);
+    const valueLen = this.len(r.value, topic);
+    const size = 8 + kb.length + priorLen + (r.oldValue === r.priorValue ? 0 : this.len(r.oldValue, topic)) + valueLen + this.contextSize(r.headers);
+    return { size, priorLen, valueLen };
   }
 
   // ---- heap ----

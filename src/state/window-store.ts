@@ -6,7 +6,7 @@
  */
 import type { Window, Windowed } from '../api/records.ts';
 import type { TimestampedValue, WindowStore, WindowStoreEntry } from '../api/stores.ts';
-import { readLong, startsWith, writeInt, writeLong } from './bytes.ts';
+import { readLong, startsWith, writeLong } from './bytes.ts';
 import type { ValueCodec } from './codecs.ts';
 import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
 import { MeteredBase, type TopicRef } from './metered-base.ts';
@@ -20,7 +20,11 @@ export function windowStoreKey(key: Uint8Array, start: number, seq: number): Uin
   const out = new Uint8Array(key.length + SUFFIX);
   out.set(key, 0);
   writeLong(out, key.length, start);
-  writeInt(out, key.length + 8, seq);
+  const at = key.length + 8;
+  out[at] = seq >>> 24;
+  out[at + 1] = (seq >>> 16) & 0xff;
+  out[at + 2] = (seq >>> 8) & 0xff;
+  out[at + 3] = seq & 0xff;
   return out;
 }
 
@@ -41,6 +45,23 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
     readonly retainDuplicates: boolean,
   ) {
     super(opts, inner, topicRef);
+  }
+
+  /**
+   * The last primitive key and its bytes: an aggregation fetches and puts each of a record's windows with the same
+   * key (hopping windows: several), which then serializes once. Object keys are not memoized (they may be mutated).
+   */
+  private memoKey: unknown = undefined;
+  private memoBytes: Uint8Array | null = null;
+
+  protected override keyBytes(key: K): Uint8Array {
+    if (this.memoBytes !== null && key === this.memoKey) return this.memoBytes;
+    const b = super.keyBytes(key);
+    if (typeof key !== 'object') {
+      this.memoKey = key;
+      this.memoBytes = b;
+    }
+    return b;
   }
 
   override async init(ctx: StoreInitContext): Promise<void> {
