@@ -33,23 +33,39 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   });
   process.stderr.write(`streams-run: ${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)\n`);
   let signals = 0;
-  await new Promise<void>((resolve, reject) => {
-    const stop = () => {
-      signals++;
-      if (signals > 1) process.exit(130);
-      process.stderr.write('streams-run: stopping (commit, close stores)...\n');
-      running.close().then(resolve, reject);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    const watch = setInterval(() => {
-      const err = running.error();
-      if (err) {
+  let onSignal: () => void = () => undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // A failure inside the loop (e.g. a 'fail' error handler) stops the app: close, then exit non-zero. The
+      // watch stays ref'd so that the process waits for it rather than ending with an unsettled promise.
+      const watch = setInterval(() => {
+        const err = running.error();
+        if (!err || signals > 0) return;
         clearInterval(watch);
-        running.close().finally(() => reject(err));
-      }
-    }, 200);
-    watch.unref?.();
-  });
+        running.close().then(() => reject(err), () => reject(err));
+      }, 100);
+      onSignal = () => {
+        signals++;
+        if (signals > 1) {
+          process.stderr.write('streams-run: second signal, exiting at once (the next start recovers).\n');
+          process.exit(130);
+        }
+        clearInterval(watch);
+        process.stderr.write('streams-run: stopping (commit, close stores)...\n');
+        running.close().then(() => {
+          const err = running.error();
+          if (err) reject(err);
+          else resolve();
+        }, reject);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  } finally {
+    if (signals === 0) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
   process.stderr.write('streams-run: stopped cleanly.\n');
 }

@@ -55,6 +55,25 @@ export async function planTopics(log: LogStore, topology: Topology, appId: strin
     if (src.type === 'source') for (const t of src.topics) subOfSourceTopic.set(physical(t, src.internal), s.id);
   }
   const subPartitions = new Map<number, number>();
+  // Internal topics of co-partition groups: repartition topics without an explicit count follow the group
+  // (the external topics' count, else the largest), as Kafka's CopartitionedTopicsEnforcer does.
+  const internalTopics = new Set<string>();
+  const fixed = new Set<string>();
+  for (const name of topology.order) {
+    const n = topology.node(name);
+    if (n.type === 'source' && n.internal) for (const t of n.topics) internalTopics.add(t);
+    if (n.type === 'sink' && n.internal && typeof n.topic === 'string' && n.partitions !== undefined) fixed.add(physical(n.topic, true));
+  }
+  const enforceCopartitioning = () => {
+    for (const group of topology.copartitionGroups) {
+      const external = group.filter((t) => !internalTopics.has(t)).map((t) => partitionsOf.get(t)).filter((n): n is number => n !== undefined);
+      const internal = group.filter((t) => internalTopics.has(t)).map((t) => physical(t, true));
+      const counts = external.length ? external : internal.map((t) => partitionsOf.get(t)).filter((n): n is number => n !== undefined);
+      if (!counts.length) continue;
+      const n = Math.max(...counts);
+      for (const t of internal) if (!fixed.has(t)) partitionsOf.set(t, n);
+    }
+  };
   for (let round = 0; round < subs.length + 1; round++) {
     for (const s of subs) {
       let max = 0;
@@ -74,6 +93,7 @@ export async function planTopics(log: LogStore, topology: Topology, appId: strin
         }
       }
     }
+    enforceCopartitioning();
   }
   // 3. co-partitioning
   for (const group of topology.copartitionGroups) {
