@@ -78,3 +78,31 @@ describe('app.start on the built-in log', () => {
     await expect(wordcount.start({ dataDir })).rejects.toThrow(/source topic 'text-lines'.*--create-topics/);
   });
 });
+
+describe('metrics of a running app', () => {
+  it('show restore progress per changelog partition and consumer lag per input partition', async () => {
+    const dataDir = tmp();
+    const log = await LogStore.open(dataDir);
+    await log.admin.createTopic('text-lines', { partitions: 2 });
+    await log.producer().sendBatch(Array.from({ length: 50 }, (_, i) => ({ topic: 'text-lines', key: `k${i}`, value: `w${i % 7} common` })));
+    await log.close();
+    let running = await wordcount.start({ dataDir, commitIntervalMs: 50 });
+    await until(async () => running.store('word-counts-store').get('common') === 50);
+    await running.close();
+    fs.rmSync(path.join(dataDir, 'state'), { recursive: true, force: true });
+
+    running = await wordcount.start({ dataDir, commitIntervalMs: 50 });
+    type M = { restore: Array<{ store: string; topic: string; partition: number; from: number; restored: number; total: number; done: boolean }>; lag: Record<string, number>; commits: number };
+    const m = running.metrics() as unknown as M;
+    const restored = m.restore.filter((r) => r.store === 'word-counts-store');
+    expect(restored.length).toBeGreaterThan(0);
+    expect(restored.every((r) => r.done && r.from === 0 && r.topic === 'wordcount-word-counts-store-changelog')).toBe(true);
+    expect(restored.reduce((a, r) => a + r.restored, 0)).toBeGreaterThanOrEqual(8); // 7 words + 'common'
+    expect(running.store('word-counts-store').get('common')).toBe(50);
+    await until(async () => (running.metrics() as unknown as M).commits > 0);
+    const lag = (running.metrics() as unknown as M).lag;
+    expect(lag['text-lines-0']).toBe(0);
+    expect(lag['text-lines-1']).toBe(0);
+    await running.close();
+  });
+});

@@ -37,10 +37,10 @@ async function readTopic(log: LogStore, topic: string) {
 }
 
 describe('deserialization errors with real topics', () => {
-  it("'fail' stops streams-run with exit code 1, names topic/partition/offset/operator and commits nothing past the record", async () => {
+  it.each(['at_least_once', 'exactly_once'])("'fail' stops streams-run (%s) with exit code 1, names topic/partition/offset/operator and commits nothing past the record", async (guarantee) => {
     const dataDir = tmp();
     await seedNumbers(dataDir, ['{"n":1}', '{"n":2}', 'not json', '{"n":4}']);
-    const app = new AppProcess(['test/runtime/apps/json-double.ts', '--data-dir', dataDir]);
+    const app = new AppProcess(['test/runtime/apps/json-double.ts', '--data-dir', dataDir, '--guarantee', guarantee]);
     const r = await app.exited;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/deserialization error at topic numbers, partition 0, offset 2, operator KSTREAM-SOURCE-0000000000/);
