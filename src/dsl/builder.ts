@@ -19,7 +19,8 @@ export class StreamsBuilder {
     const list = topics instanceof RegExp ? [] : (Array.isArray(topics) ? topics : [topics]);
     if (!(topics instanceof RegExp) && list.length === 0) throw new Error('stream(): give at least one topic.');
     for (const t of list) checkName(t, 'stream() topic');
-    const name = consumed?.name !== undefined ? checkName(consumed.name, 'Consumed name') : this.graph.newProcessorName('KSTREAM-SOURCE-');
+    const generated = this.graph.newProcessorName('KSTREAM-SOURCE-');
+    const name = consumed?.name !== undefined ? checkName(consumed.name, 'Consumed name') : generated;
     this.graph.add({
       type: 'source', name, topics: list, pattern: topics instanceof RegExp ? topics : undefined,
       keySerde: asUnknownSerde(consumed?.key), valueSerde: asUnknownSerde(consumed?.value),
@@ -34,8 +35,10 @@ export class StreamsBuilder {
   table<K = unknown, V = unknown>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
     checkName(topic, 'table() topic');
     const m = resolveMaterialized(this.graph, materialized as Materialized<unknown, unknown> | undefined, `${topic}-`);
-    const sourceName = consumed?.name !== undefined ? checkName(consumed.name, 'Consumed name') : this.graph.newProcessorName('KSTREAM-SOURCE-');
-    const tableName = consumed?.name !== undefined ? `${consumed.name}-table-source` : this.graph.newProcessorName('KTABLE-SOURCE-');
+    const genSource = this.graph.newProcessorName('KSTREAM-SOURCE-');
+    const genTable = this.graph.newProcessorName('KTABLE-SOURCE-');
+    const sourceName = consumed?.name !== undefined ? checkName(consumed.name, 'Consumed name') : genSource;
+    const tableName = consumed?.name !== undefined ? `${consumed.name}-table-source` : genTable;
     const keySerde = m.keySerde ?? asUnknownSerde(consumed?.key);
     const valueSerde = m.valueSerde ?? asUnknownSerde(consumed?.value);
     this.graph.add({

@@ -1,5 +1,5 @@
 /** Stateless, KTable, aggregation and Processor API scenarios compared with Java Kafka Streams 4.4's TopologyTestDriver. */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serdes, type KeyValueStore, type Processor, type ProcessorContext, type StreamsBuilder } from '../../src/index.ts';
 import { bothCaches, kvPairs, runFixture } from './harness.ts';
 
@@ -152,4 +152,18 @@ describe('stateless and Processor API equal Java', () => {
       return p;
     }, { stores: ['proc-store'] }).to('output');
   }, { stores: kv('proc-store') }));
+});
+
+describe('named operators burn a generated index, as Kafka NamedInternal does', () => {
+  it('describe-groupby-count-named (toStream and to named)', async () => {
+    const { loadFixture } = await import('./harness.ts');
+    const { StreamsBuilder } = await import('../../src/index.ts');
+    const b = new StreamsBuilder();
+    const s = b.stream<string, string>('input', { name: 'src' }).filter(() => true, { name: 'f' }).mapValues((v) => v);
+    s.to('out', { name: 'sink' });
+    const text = b.build().describe();
+    // source burns 0, filter burns 1, mapValues is generated as 2, sink burns 3
+    expect(text).toContain('KSTREAM-MAPVALUES-0000000002');
+    expect(loadFixture('describe-groupby-count-named').topology).toContain('Sink: sink (topic: output)');
+  });
 });

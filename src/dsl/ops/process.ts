@@ -9,7 +9,8 @@ export interface ProcessOptions {
 
 export function process(s: StreamState, supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>, opts: ProcessOptions = {}, fixedKey = false): StreamState {
   checkFn(supplier, fixedKey ? 'processValues supplier' : 'process supplier');
-  const name = opts.name !== undefined ? checkName(opts.name, 'process name') : s.graph.newProcessorName(fixedKey ? 'KSTREAM-PROCESSVALUES-' : 'KSTREAM-PROCESSOR-');
+  const generated = s.graph.newProcessorName(fixedKey ? 'KSTREAM-PROCESSVALUES-' : 'KSTREAM-PROCESSOR-');
+  const name = opts.name !== undefined ? checkName(opts.name, 'process name') : generated;
   s.graph.addProcessor(name, 'process', [s.node], { supplier, fixedKey }, opts.stores ?? []);
   return fixedKey
     ? { ...s, node: name, valueSerde: undefined }

@@ -8,7 +8,8 @@ import { createRepartitionedSource } from './repartition.ts';
 export function to<K, V>(s: StreamState, topic: string | ((r: StreamRecord<K, V>) => string), produced?: Produced<K, V>): void {
   if (typeof topic === 'string') checkName(topic, 'to() topic');
   else if (typeof topic !== 'function') throw new TypeError('to(): the topic must be a topic name or a function of the record returning one.');
-  const name = produced?.name !== undefined ? checkName(produced.name, 'Produced name') : s.graph.newProcessorName('KSTREAM-SINK-');
+  const generated = s.graph.newProcessorName('KSTREAM-SINK-');
+  const name = produced?.name !== undefined ? checkName(produced.name, 'Produced name') : generated;
   s.graph.add({
     type: 'sink', name, parents: [s.node],
     topic: typeof topic === 'string' ? topic : (topic as TopicNameExtractor),

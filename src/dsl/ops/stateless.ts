@@ -5,7 +5,9 @@ import type { Named } from '../options.ts';
 import { checkFn, checkName, type StreamState } from '../internal.ts';
 
 export function nodeName(s: StreamState, named: Named | undefined, prefix: string): string {
-  return named?.name !== undefined ? checkName(named.name, 'Named name') : s.graph.newProcessorName(prefix);
+  // Kafka's NamedInternal burns an index even when the user names the operator (topology compatibility).
+  const generated = s.graph.newProcessorName(prefix);
+  return named?.name !== undefined ? checkName(named.name, 'Named name') : generated;
 }
 
 function append<P extends ProcKind>(s: StreamState, prefix: string, named: Named | undefined, kind: P, params: ProcParams[P], change: Partial<StreamState>): StreamState {
