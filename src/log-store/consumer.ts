@@ -84,7 +84,8 @@ export class ConsumerImpl implements Consumer {
     this.checkOpen();
     if (this.sub) void this.backend.leaveGroup(this.group, this.memberId).catch(() => {});
     this.sub = null;
-    this.manual = partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
+    // a set, as Kafka's assign(Collection): a partition listed twice is fetched once
+    this.manual = [...new Map(partitions.map((p) => [`${p.topic}\0${p.partition}`, { topic: p.topic, partition: p.partition }])).values()];
     void this.enqueue(() => this.refresh()).catch(() => {});
   }
 

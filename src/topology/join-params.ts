@@ -6,6 +6,8 @@ import type { GetterSpec } from './value-getter.ts';
 export interface JoinTimeTracker {
   streamTime: number;
   minTime: number;
+  /** Set once the shared store was looked at for entries left by an earlier run (a restart). */
+  restored?: boolean;
 }
 
 export interface StreamStreamJoinParams {

@@ -91,6 +91,11 @@ async function visitAsync<E>(rest: E[], first: Promise<void>, visit: (e: E) => M
   }
 }
 
+async function firstPending(store: SharedStore): Promise<number | undefined> {
+  for await (const e of store.all()) return parseSharedKey(e.key).ts;
+  return undefined;
+}
+
 export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
   const p = node.params;
   let other!: JoinWindowStore;
@@ -212,25 +217,39 @@ export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
       thisSerde = p.isLeftSide ? leftSerde : rightSerde;
     },
     process(r): MaybePromise {
-      tracker.streamTime = Math.max(tracker.streamTime, r.timestamp);
-      const nullValue = r.value === null || r.value === undefined;
-      if (r.key === null || r.key === undefined) {
-        if (p.outer && !nullValue) return ctx.forward({ key: r.key, value: p.joiner(r.value, null), timestamp: r.timestamp, headers: r.headers });
-        ctx.task.dropped({ reason: 'null-key', operator: node.name, timestamp: r.timestamp });
-        return;
+      if (shared && !tracker.restored) {
+        // A restarted task finds non-joined records of the earlier run in the shared store: minTime must cover
+        // them, or (with a fresh tracker's minTime = MAX) they would wait for the next non-joined record to be
+        // emitted. An empty store (a fresh task) leaves minTime as Kafka's fresh tracker has it.
+        tracker.restored = true;
+        const entries = shared.rangeSync(null, null);
+        if (entries === undefined) return firstPending(shared).then((ts) => processRecord(r, ts));
+        return processRecord(r, entries.length ? parseSharedKey(entries[0].key).ts : undefined);
       }
-      if (nullValue) {
-        ctx.task.dropped({ reason: 'null-value', operator: node.name, timestamp: r.timestamp });
-        return;
-      }
-      if (shared && r.timestamp === tracker.streamTime) {
-        const e = emitNonJoined(r);
-        if (e instanceof Promise) return e.then(() => join(r));
-      }
-      return join(r);
+      return processRecord(r, undefined);
     },
     close() {
       p.trackers.delete(ctx.task.taskId);
     },
   };
+
+  function processRecord(r: Rec, pendingFrom: number | undefined): MaybePromise {
+    if (pendingFrom !== undefined) tracker.minTime = Math.min(tracker.minTime, pendingFrom);
+    tracker.streamTime = Math.max(tracker.streamTime, r.timestamp);
+    const nullValue = r.value === null || r.value === undefined;
+    if (r.key === null || r.key === undefined) {
+      if (p.outer && !nullValue) return ctx.forward({ key: r.key, value: p.joiner(r.value, null), timestamp: r.timestamp, headers: r.headers });
+      ctx.task.dropped({ reason: 'null-key', operator: node.name, timestamp: r.timestamp });
+      return;
+    }
+    if (nullValue) {
+      ctx.task.dropped({ reason: 'null-value', operator: node.name, timestamp: r.timestamp });
+      return;
+    }
+    if (shared && r.timestamp === tracker.streamTime) {
+      const e = emitNonJoined(r);
+      if (e instanceof Promise) return e.then(() => join(r));
+    }
+    return join(r);
+  }
 };

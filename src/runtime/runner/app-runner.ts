@@ -96,7 +96,9 @@ export class AppRunner {
       }
     }
     this.consumer = log.consumer({ groupId: appId, autoOffsetReset: 'earliest', isolation });
-    this.consumer.assign([...this.byInput.values()].flatMap((ts) => [...ts.positions.values()].map(({ topic, partition }) => ({ topic, partition }))));
+    // per task, not per input partition: a task reading several partitions (a join) must not be assigned twice,
+    // or every record of its partitions is fetched and processed twice
+    this.consumer.assign([...this.tasks.values()].flatMap((ts) => [...ts.positions.values()].map(({ topic, partition }) => ({ topic, partition }))));
     for (const ts of this.tasks.values()) {
       for (const pos of ts.positions.values()) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
     }

@@ -103,10 +103,12 @@ export async function planTopics(log: LogStore, topology: Topology, appId: strin
       throw new Error(`topics [${counts.map(([t, n]) => `${t}: ${n} partitions`).join(', ')}] are joined and must be co-partitioned (equal partition counts); recreate them with the same number of partitions or repartition() one side.`);
     }
   }
-  // 4. internal topics: repartition and changelogs
-  for (const [t, n] of partitionsOf) {
-    if (!t.startsWith(`${appId}-`) || !t.endsWith('-repartition')) continue;
-    await ensureTopic(log, t, n, { cleanupPolicy: 'delete' });
+  // 4. internal topics: repartition topics (also the foreign-key join's subscription and response topics, which
+  // do not end in -repartition) and changelogs
+  for (const t of internalTopics) {
+    const name = physical(t, true);
+    const n = partitionsOf.get(name);
+    if (n !== undefined) await ensureTopic(log, name, n, { cleanupPolicy: 'delete' });
   }
   const plans = new Map<number, SubtopologyPlan>();
   for (const s of subs) {
