@@ -23,8 +23,9 @@ export function streamStreamJoin(
   if (left.graph !== right.graph) throw new Error('join: both streams must come from the same StreamsBuilder.');
   const { graph } = left;
   const name = options?.name;
-  const thisIn = repartitionForJoin(left, name !== undefined ? `${name}-left` : left.node, serdeOf(options?.key), serdeOf(options?.value));
-  const otherIn = repartitionForJoin(right, name !== undefined ? `${name}-right` : right.node, serdeOf(options?.key), serdeOf(options?.otherValue));
+  // A side without a key serde takes the other side's, so both hash keys alike on their repartition topics.
+  const thisIn = repartitionForJoin(left, name !== undefined ? `${name}-left` : left.node, serdeOf(options?.key) ?? (left.keySerde ? undefined : right.keySerde), serdeOf(options?.value));
+  const otherIn = repartitionForJoin(right, name !== undefined ? `${name}-right` : right.node, serdeOf(options?.key) ?? (right.keySerde ? undefined : left.keySerde), serdeOf(options?.otherValue));
   const leftOuter = mode !== 'inner';
   const rightOuter = mode === 'outer';
   const thisSuffix = rightOuter ? '-outer-this-join' : '-this-join';

@@ -16,7 +16,9 @@ export function streamTableJoin(s: StreamState, table: TableState, joiner: Joine
   checkFn(joiner, left ? 'leftJoin joiner' : 'join joiner');
   checkJoinOptions(options);
   if (table.graph !== s.graph) throw new Error('join: the stream and the table must come from the same StreamsBuilder.');
-  const input = repartitionForJoin(s, options?.name ?? s.node, serdeOf(options?.key), serdeOf(options?.value));
+  // A re-keyed stream without a key serde is repartitioned with the table's key serde, so its keys hash to the
+  // partitions the table's keys are in (Kafka would use the default serde; with our JSON default that would miss).
+  const input = repartitionForJoin(s, options?.name ?? s.node, serdeOf(options?.key) ?? (s.keySerde ? undefined : table.keySerde), serdeOf(options?.value));
   const { graph } = s;
   // Kafka burns a name index even when the join is named.
   const generated = graph.newProcessorName(left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
