@@ -12,7 +12,7 @@ import { LocalBackend } from './local-backend.ts';
 import { acquireLock, readLock, releaseLock } from './lock.ts';
 import { ProducerImpl, type Producer, type ProducerOptions } from './producer.ts';
 import { RemoteBackend } from './remote-backend.ts';
-import { serve } from './server.ts';
+import { serve, stopServing } from './server.ts';
 import type { ConsumerRecord, FsyncPolicy, Isolation, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
 
 export interface LogStoreOptions {
@@ -148,7 +148,7 @@ export class LogStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+    if (this.server) await stopServing(this.server);
     await this.backend.close();
     if (this.mode === 'owner') {
       if (this.socket) fs.rmSync(this.socket, { force: true });

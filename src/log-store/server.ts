@@ -19,9 +19,23 @@ export interface Request {
   a: unknown[];
 }
 
+const connections = new WeakMap<net.Server, Set<net.Socket>>();
+
+/** Stops serving: closes the listener and the open client connections (a client that stays connected, such as a
+ * feeder or `consume --follow`, must not hold up the owner's close forever). */
+export function stopServing(server: net.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    for (const c of connections.get(server) ?? []) c.destroy();
+  });
+}
+
 export function serve(backend: LogBackend, socket: string): Promise<net.Server> {
   fs.rmSync(socket, { force: true });
+  const open = new Set<net.Socket>();
   const server = net.createServer((conn) => {
+    open.add(conn);
+    conn.on('close', () => open.delete(conn));
     const joined = new Map<string, string>(); // memberId -> groupId
     const read = lineReader((line) => {
       let req: Request;
@@ -46,6 +60,7 @@ export function serve(backend: LogBackend, socket: string): Promise<net.Server> 
       for (const [member, group] of joined) void backend.leaveGroup(group, member);
     });
   });
+  connections.set(server, open);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(socket, () => { server.off('error', reject); server.unref(); resolve(server); });

@@ -7,7 +7,8 @@
  * - exactly_once (read_committed): per word the counts are exactly 1..n (n = occurrences in the input), so the
  *   final count is right, with 0 duplicates and 0 gaps;
  * - at_least_once: 0 lost (every word's final count >= n); duplicates are allowed and reported.
- * Knobs: CRASH_SEED, CRASH_KILLS_EOS, CRASH_KILLS_ALOS, CRASH_FEED_PER_TICK.
+ * Some runs end with a graceful SIGTERM (exit 0, checkpoints) or a double SIGTERM (exit at once) instead.
+ * Knobs: CRASH_SEED, CRASH_KILLS_EOS, CRASH_KILLS_THREADS, CRASH_KILLS_ALOS, CRASH_FEED_PER_TICK, CRASH_KEEP.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { AppProcess, int64, sleep } from '../runtime/proc.ts';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const KILLS = { exactly_once: Number(process.env.CRASH_KILLS_EOS ?? 40), at_least_once: Number(process.env.CRASH_KILLS_ALOS ?? 25) };
+const KILLS_THREADS = Number(process.env.CRASH_KILLS_THREADS ?? 15);
 const FEED_PER_TICK = Number(process.env.CRASH_FEED_PER_TICK ?? 300); // records every 50 ms
 const WORDS = 300;
 const APP = 'test/long/apps/count-app.ts';
@@ -34,6 +36,10 @@ function mulberry32(seed: number): () => number {
 }
 
 const dirs: string[] = [];
+/** CRASH_LOG=<file>: one line per run, to watch a long run. */
+const progress = (line: string) => {
+  if (process.env.CRASH_LOG) fs.appendFileSync(process.env.CRASH_LOG, `${new Date().toISOString()} ${line}\n`);
+};
 afterAll(() => {
   if (process.env.CRASH_KEEP) return;
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -94,7 +100,10 @@ async function readTopic(log: LogStore, topic: string, isolation: Isolation) {
 
 interface Figures {
   guarantee: string;
+  threads: number;
   kills: number;
+  cleanStops: number;
+  doubleSignals: number;
   killedDuringRestore: number;
   input: number;
   outputCommitted: number;
@@ -108,7 +117,7 @@ interface Figures {
   seconds: number;
 }
 
-async function scenario(guarantee: 'exactly_once' | 'at_least_once'): Promise<Figures> {
+async function scenario(guarantee: 'exactly_once' | 'at_least_once', threads = 1): Promise<Figures> {
   const began = Date.now();
   const rand = mulberry32(SEED + (guarantee === 'exactly_once' ? 0 : 1));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `trib-crash-${guarantee}-`));
@@ -117,25 +126,51 @@ async function scenario(guarantee: 'exactly_once' | 'at_least_once'): Promise<Fi
   await log.admin.createTopic('crash-input', { partitions: 2 });
   await log.admin.createTopic('crash-counts', { partitions: 2 });
   await log.close();
-  const args = [APP, '--data-dir', dataDir, '--guarantee', guarantee, '--config', 'cacheMaxBytes=0', '--config', `commitIntervalMs=${guarantee === 'exactly_once' ? 100 : 200}`];
+  const args = [APP, '--data-dir', dataDir, '--guarantee', guarantee, '--config', 'cacheMaxBytes=0', '--config', `commitIntervalMs=${guarantee === 'exactly_once' ? 100 : 200}`, '--threads', String(threads)];
 
   const feeder = new Feeder(dataDir, mulberry32(SEED * 7 + 3));
   let kills = 0;
   let killedDuringRestore = 0;
-  for (; kills < KILLS[guarantee]; kills++) {
+  let cleanStops = 0;
+  let doubleSignals = 0;
+  const maxKills = threads > 1 ? KILLS_THREADS : KILLS[guarantee];
+  for (let run = 0; kills < maxKills; run++) {
     const app = new AppProcess(args);
+    progress(`${guarantee} threads=${threads} run ${run} kills ${kills} fed ${feeder.sent}`);
+    if (run % 9 === 4 || run % 13 === 7) {
+      // now and then a graceful stop (checkpoints written), or a second signal that exits at once mid-shutdown
+      await app.waitFor('running on', 60_000);
+      await sleep(Math.floor(rand() * 800));
+      app.kill('SIGTERM');
+      const double = run % 13 === 7;
+      if (double) {
+        await sleep(Math.floor(rand() * 20));
+        app.kill('SIGTERM');
+      }
+      const r = await app.exited;
+      if (double) {
+        doubleSignals++;
+        expect([0, 130], r.stderr).toContain(r.code);
+      } else {
+        cleanStops++;
+        expect(r.code, r.stderr).toBe(0);
+      }
+      continue;
+    }
     // a random moment: from module loading through restore to steady processing and commits
     const delay = 700 + Math.floor(rand() * 2600);
     const exited = await Promise.race([app.exited.then(() => true), sleep(delay).then(() => false)]);
-    if (exited) throw new Error(`the app exited by itself before its kill (run ${kills}):\n${app.stderr}`);
+    if (exited) throw new Error(`the app exited by itself before its kill (run ${run}):\n${app.stderr}`);
     if (app.stderr.includes('restoring') && !app.stderr.includes('running on')) killedDuringRestore++;
     app.kill('SIGKILL');
     const r = await app.exited;
     expect(r.signal).toBe('SIGKILL');
+    kills++;
   }
   await feeder.stop();
 
   // run to the end, then a clean stop
+  progress(`${guarantee} threads=${threads} final run`);
   const last = new AppProcess(args);
   await last.waitFor('running on', 120_000);
   const client = await LogStore.connect(dataDir);
@@ -187,7 +222,7 @@ async function scenario(guarantee: 'exactly_once' | 'at_least_once'): Promise<Fi
   const extraWords = [...seqs.keys()].filter((w) => !reference.has(w)).length;
   expect(extraWords).toBe(0);
   return {
-    guarantee, kills, killedDuringRestore, input: input.length, outputCommitted: out.length, outputAborted: all.length - out.length,
+    guarantee, threads, kills, cleanStops, doubleSignals, killedDuringRestore, input: input.length, outputCommitted: out.length, outputAborted: all.length - out.length,
     words: reference.size, duplicates, gaps, wrongFinal, lost, overcounted, seconds: Math.round((Date.now() - began) / 1000),
   };
 }
@@ -198,6 +233,14 @@ describe('crash test: SIGKILL at random moments', () => {
     console.log(`crash test ${JSON.stringify(f)}`);
     expect(f.input).toBeGreaterThan(10_000);
     expect(f.outputAborted).toBeGreaterThan(0); // kills really hit open transactions
+    expect(f.outputCommitted).toBe(f.input);
+    expect({ duplicates: f.duplicates, gaps: f.gaps, wrongFinal: f.wrongFinal }).toEqual({ duplicates: 0, gaps: 0, wrongFinal: 0 });
+  });
+
+  it('exactly_once with --threads 2 (tasks in worker threads, one transactional producer each)', async () => {
+    const f = await scenario('exactly_once', 2);
+    console.log(`crash test ${JSON.stringify(f)}`);
+    expect(f.input).toBeGreaterThan(10_000);
     expect(f.outputCommitted).toBe(f.input);
     expect({ duplicates: f.duplicates, gaps: f.gaps, wrongFinal: f.wrongFinal }).toEqual({ duplicates: 0, gaps: 0, wrongFinal: 0 });
   });

@@ -84,8 +84,11 @@ describe('streams-run as a real process', () => {
     expect(lastOf(seen)).toEqual(expected);
     expect(app.stdout).toContain('[word-count]'); // print() of the example
 
+    // a client that stays connected (a feeder, `consume --follow`) must not hold up the graceful stop
+    const lingering = await LogStore.connect(dataDir);
     app.kill('SIGTERM');
     const first = await app.exited;
+    await lingering.close();
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('stopped cleanly');
 

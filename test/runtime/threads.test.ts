@@ -19,6 +19,11 @@ describe('numStreamThreads: tasks spread over worker threads', () => {
       while ((running.metrics() as { processed: number }).processed < 600 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect((running.metrics() as { threads: number }).threads).toBe(2);
       expect(() => running.store('word-counts-store')).toThrow(/numStreamThreads: 1/);
+      const lagOf = () => (running.metrics() as { lag: Record<string, number> }).lag;
+      while ([0, 1, 2, 3].some((p) => lagOf()[`text-lines-${p}`] !== 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const lag = lagOf();
+      expect([0, 1, 2, 3].map((p) => lag[`text-lines-${p}`])).toEqual([0, 0, 0, 0]);
+      expect((await running.lag())['text-lines-0']).toBe(0);
       await running.close();
       log = await LogStore.open(dataDir);
       const last = new Map<string, number>();

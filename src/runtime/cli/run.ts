@@ -27,7 +27,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
   const running = await startApp(app, {
     ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
-    onRestore: (p) => process.stderr.write(p.done
+    onRestore: (p) => p.total > 0 && process.stderr.write(p.done
       ? `restored ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored} records, ${p.recordsPerSec} rec/s\n`
       : `restoring ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),
   });

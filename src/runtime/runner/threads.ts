@@ -81,15 +81,19 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
         threads: groups.length, processed: sum((m) => m.processed), recordsPerSec: sum((m) => m.recordsPerSec),
         processedPerTask: Object.assign({}, ...ms.map((m) => m.processedPerTask)), commits: sum((m) => m.commits),
         dropped, skipped: sum((m) => m.skipped), restore: ms.flatMap((m) => m.restore),
+        lag: Object.assign({}, ...ms.map((m) => m.lag ?? {})) as Record<string, number>,
       };
     },
     async lag() {
-      return {};
+      // as of each thread's last commit (threads report metrics every 500 ms)
+      return Object.assign({}, ...metrics.map((m) => m?.lag ?? {})) as Record<string, number>;
     },
     error: () => failure,
     async close() {
       for (const w of workers) w.postMessage({ type: 'close' });
-      await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 30_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+      clearTimeout(timer); // a pending 30 s timer kept streams-run alive for 30 s after a clean stop
       await Promise.all(workers.map((w) => w.terminate()));
       await o.log.close();
     },
