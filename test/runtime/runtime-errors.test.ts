@@ -116,5 +116,10 @@ describe('topic planning', () => {
     const parts = Object.keys(repart).filter((k) => k.includes('-repartition-'));
     expect(parts).toHaveLength(3);
     await running.close();
+    // repartition topics keep records whatever their timestamps (no time retention), as in Kafka (KIP-284)
+    const after = await LogStore.open(dataDir);
+    const name = (await after.admin.listTopics()).find((t) => t.endsWith('-repartition'))!;
+    expect((await after.admin.describeTopic(name)).config).toMatchObject({ cleanupPolicy: 'delete', retentionMs: -1 });
+    await after.close();
   });
 });

@@ -108,7 +108,10 @@ export async function planTopics(log: LogStore, topology: Topology, appId: strin
   for (const t of internalTopics) {
     const name = physical(t, true);
     const n = partitionsOf.get(name);
-    if (n !== undefined) await ensureTopic(log, name, n, { cleanupPolicy: 'delete' });
+    // As Kafka Streams does since KIP-284: no time retention (records keep the input's timestamps, so old event
+    // times would be deleted before they are read). Kafka purges them up to the committed offsets instead; the
+    // built-in log has no deleteRecords yet, so here they stay until the topic is deleted.
+    if (n !== undefined) await ensureTopic(log, name, n, { cleanupPolicy: 'delete', retentionMs: -1, segmentBytes: 50 * 1024 * 1024 });
   }
   const plans = new Map<number, SubtopologyPlan>();
   for (const s of subs) {
@@ -138,7 +141,7 @@ export async function planTopics(log: LogStore, topology: Topology, appId: strin
   return { subtopologies: plans, globalTopics, partitionsOf };
 }
 
-async function ensureTopic(log: LogStore, name: string, partitions: number, opts: { cleanupPolicy: 'delete' | 'compact' | 'compact,delete'; retentionMs?: number }): Promise<void> {
+async function ensureTopic(log: LogStore, name: string, partitions: number, opts: { cleanupPolicy: 'delete' | 'compact' | 'compact,delete'; retentionMs?: number; segmentBytes?: number }): Promise<void> {
   const have = await partitionsOfTopic(log, name);
   if (have === undefined) {
     await log.admin.createTopic(name, { partitions, ...opts });
