@@ -33,7 +33,7 @@ interface Out { key: string; value: string | null; timestamp: number; partition:
 
 async function createTopics(dataDir: string, topics: Record<string, number>): Promise<void> {
   const log = await LogStore.open(dataDir);
-  for (const [t, n] of Object.entries(topics)) await log.admin.createTopic(t, { partitions: n });
+  for (const [t, n] of Object.entries(topics)) await log.admin.createTopic(t, { partitions: n, retentionMs: -1 });
   await log.close();
 }
 
