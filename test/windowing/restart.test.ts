@@ -77,8 +77,8 @@ function splitPoints(records: Array<{ timestamp: number }>, wanted: number[]): n
 async function produce(dataDir: string, records: Array<{ key: string; value: string; timestamp: number }>, create = false) {
   const log = await LogStore.open(dataDir);
   if (create) {
-    await log.admin.createTopic('events', { partitions: 1 });
-    for (const t of OUTPUTS) await log.admin.createTopic(t, { partitions: 1 });
+    await log.admin.createTopic('events', { partitions: 1, retentionMs: -1 });
+    for (const t of OUTPUTS) await log.admin.createTopic(t, { partitions: 1, retentionMs: -1 });
   }
   await log.producer().sendBatch(records.map((r) => ({ topic: 'events', ...r })));
   await log.close();
