@@ -53,5 +53,7 @@ export interface LogBackend {
   endTransaction(txn: TxnRef, commit: boolean, offsets: GroupOffsets[]): Promise<void>;
   /** Runs retention and compaction now (they also run in the background). */
   maintenance(): Promise<void>;
+  /** Deletes whole segments below each offset; returns how many segments went. */
+  deleteRecords(offsets: OffsetAndPartition[]): Promise<number>;
   close(): Promise<void>;
 }

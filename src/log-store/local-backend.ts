@@ -406,6 +406,13 @@ export class LocalBackend implements LogBackend {
     });
   }
 
+  /** Purges whole segments below each offset (the runtime purges repartition topics up to committed offsets). */
+  async deleteRecords(offsets: OffsetAndPartition[]): Promise<number> {
+    let deleted = 0;
+    for (const o of offsets) deleted += this.partition(o.topic, o.partition).deleteBefore(o.offset);
+    return deleted;
+  }
+
   /** Reads a partition from an offset without waiting (changelog restore, tools). */
   async read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation = 'read_uncommitted'): Promise<{ records: ConsumerRecord[]; next: number }> {
     const records: ConsumerRecord[] = [];

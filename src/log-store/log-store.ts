@@ -13,7 +13,7 @@ import { acquireLock, readLock, releaseLock } from './lock.ts';
 import { ProducerImpl, type Producer, type ProducerOptions } from './producer.ts';
 import { RemoteBackend } from './remote-backend.ts';
 import { serve, stopServing } from './server.ts';
-import type { ConsumerRecord, FsyncPolicy, Isolation, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
+import type { ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
 
 export interface LogStoreOptions {
   /** What an acknowledged send survives: see README "fsync policies". Default 'none'. */
@@ -36,6 +36,8 @@ export interface Admin {
   listGroups(): Promise<string[]>;
   /** Per partition with a committed offset: committed offset, end offset and lag. */
   groupLag(groupId: string): Promise<PartitionLag[]>;
+  /** Kafka's deleteRecords, in whole segments: drops closed segments entirely below each offset. */
+  deleteRecords(offsets: OffsetAndPartition[]): Promise<number>;
 }
 
 export interface ReadResult {
@@ -65,6 +67,7 @@ export class LogStore {
       deleteTopic: (name) => b.deleteTopic(name),
       listGroups: () => b.listGroups(),
       groupLag: (groupId) => b.groupLag(groupId),
+      deleteRecords: (offsets) => b.deleteRecords(offsets),
     };
   }
 

@@ -276,6 +276,23 @@ export class PartitionLog {
     return deleted;
   }
 
+  /**
+   * Kafka's deleteRecords, in whole segments: deletes every closed segment whose records all lie below
+   * `beforeOffset` (the active segment and anything at or past the offset stay). Returns segments deleted.
+   */
+  deleteBefore(beforeOffset: number): number {
+    let deleted = 0;
+    while (this.segments.length > 1 && this.segments[1].baseOffset <= beforeOffset) {
+      this.segments.shift()!.delete();
+      deleted++;
+    }
+    if (deleted) {
+      const start = this.startOffset;
+      this.aborted = this.aborted.filter((r) => r.last >= start);
+    }
+    return deleted;
+  }
+
   /** Replaces a closed segment by a rewritten one (compaction). */
   replaceSegment(old: Segment, replacement: Segment | null): void {
     const i = this.segments.indexOf(old);

@@ -69,6 +69,7 @@ export class RemoteBackend implements LogBackend {
   initTransactions(id: string): Promise<{ producerId: number; epoch: number }> { return this.call('initTransactions', id); }
   endTransaction(txn: TxnRef, commit: boolean, offsets: GroupOffsets[]): Promise<void> { return this.call('endTransaction', txn, commit, offsets); }
   maintenance(): Promise<void> { return this.call('maintenance'); }
+  deleteRecords(offsets: OffsetAndPartition[]): Promise<number> { return this.call('deleteRecords', offsets); }
   read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation?: Isolation): Promise<{ records: ConsumerRecord[]; next: number }> {
     return this.call('read', tp, fromOffset, maxRecords, isolation);
   }

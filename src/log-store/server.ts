@@ -10,7 +10,7 @@ import { decodeMessage, encodeMessage, lineReader } from './wire.ts';
 
 const METHODS = new Set([
   'createTopic', 'listTopics', 'describeTopic', 'deleteTopic', 'listGroups', 'groupLag', 'produce', 'fetch', 'listOffsets',
-  'joinGroup', 'leaveGroup', 'assignment', 'commitOffsets', 'committed', 'initTransactions', 'endTransaction', 'maintenance', 'read',
+  'joinGroup', 'leaveGroup', 'assignment', 'commitOffsets', 'committed', 'initTransactions', 'endTransaction', 'maintenance', 'read', 'deleteRecords',
 ]);
 
 export interface Request {

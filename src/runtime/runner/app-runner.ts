@@ -275,6 +275,10 @@ export class AppRunner {
       await this.consumer.commit(offsets);
       for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
     }
+    // Kafka purges repartition topics up to the committed offsets: nobody reads those records again.
+    const appPrefix = `${this.o.config.applicationId}-`;
+    const purge = offsets.filter((o) => o.topic.startsWith(appPrefix) && o.topic.endsWith('-repartition'));
+    if (purge.length) await this.o.log.admin.deleteRecords(purge);
     this.lastCommit = Date.now();
     this.lagCache = await this.lag();
     this.metricsState.commits++;
