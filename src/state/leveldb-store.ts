@@ -22,6 +22,8 @@ interface Pending {
   existed?: boolean;
 }
 
+const KNOWN_MAX = 1 << 20;
+
 export interface LevelDbOptions {
   /** A database owned by someone else (then `prefix` separates this store's keys). */
   shared?: LevelDb;
@@ -37,7 +39,17 @@ export class LevelDbBytesStore implements BytesLayer {
   private pending = new Map<string, Pending>();
   private flushing: Map<string, Pending> | null = null;
   private flushChain: Promise<void> = Promise.resolve();
-  private lastRead: { k: string; found: boolean } | null = null;
+  /**
+   * Whether keys read with getSync since the last write-down were found, so that a later put of the key
+   * (read-modify-write, possibly much later: a cache above flushes on eviction or commit) knows whether it
+   * adds an entry without another getSync at write-down. Cleared at each write-down; bounded.
+   */
+  private known = new Map<string, boolean>();
+  /**
+   * True while this key space is known to be empty in LevelDB (init found no key, nothing written since):
+   * a restore into a fresh store then writes its first batch without a getSync per key to keep the count.
+   */
+  private empty = false;
   private readonly index: SortedKeys | null;
   /** Entry count: keys counted by a background scan at open + net inserts flushed since. */
   private count = 0;
@@ -61,6 +73,7 @@ export class LevelDbBytesStore implements BytesLayer {
       if (this.index) for (const k of keys) this.index.add(toBinary(k.subarray(this.prefix.length)));
     };
     consume(first);
+    this.empty = first.length === 0;
     const rest = async (): Promise<void> => {
       for (let batch = await it.nextv(1000); batch.length > 0; batch = await it.nextv(1000)) consume(batch);
       await it.close();
@@ -79,14 +92,14 @@ export class LevelDbBytesStore implements BytesLayer {
     const p = this.pending.get(k) ?? this.flushing?.get(k);
     if (p) return p.value ?? undefined;
     const v = this.db.getSync(this.full(key));
-    this.lastRead = { k, found: v !== undefined };
+    if (this.known.size < KNOWN_MAX) this.known.set(k, v !== undefined);
     return v;
   }
 
   put(key: Uint8Array, value: Uint8Array | null): void {
     const k = toBinary(key);
     const prev = this.pending.get(k);
-    const known = this.lastRead?.k === k ? this.lastRead.found : undefined;
+    const known = this.known.get(k);
     this.pending.set(k, { key, value, existed: prev ? prev.existed : known });
     if (this.index) {
       if (value === null) this.index.delete(k);
@@ -107,10 +120,11 @@ export class LevelDbBytesStore implements BytesLayer {
     if (this.pending.size === 0) return;
     const batch = (this.flushing = this.pending);
     this.pending = new Map();
+    this.known = new Map(); // reads from now on see LevelDB without this batch's keys (those are in `flushing`)
     const ops: Array<{ type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array }> = [];
     for (const p of batch.values()) {
       const full = this.full(p.key);
-      const existed = p.existed ?? this.db.getSync(full) !== undefined;
+      const existed = p.existed ?? (!this.empty && this.db.getSync(full) !== undefined);
       if (p.value === null) {
         ops.push({ type: 'del', key: full });
         if (existed) this.count--;
@@ -119,11 +133,11 @@ export class LevelDbBytesStore implements BytesLayer {
         if (!existed) this.count++;
       }
     }
+    this.empty = false;
     try {
       await this.db.batch(ops);
     } finally {
       this.flushing = null;
-      this.lastRead = null;
     }
   }
 
@@ -172,6 +186,7 @@ export class LevelDbBytesStore implements BytesLayer {
   async destroy(): Promise<void> {
     await this.flushChain;
     this.pending.clear();
+    this.known.clear();
     this.index?.clear();
     const b = this.bounds({ from: null, to: null });
     await this.db.clear({ gte: b.gte, lt: b.lt });

@@ -78,11 +78,22 @@ export abstract class MeteredBase<K> implements StateStoreInternal {
   }
 
   protected keyBytes(key: K): Uint8Array {
+    // A read-modify-write (get then put of one key) serializes a primitive key once: UTF-8 encoding was
+    // ~7% of the B2 profile. Objects are serialized every time (they may change between calls).
+    if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
     if (key === null || key === undefined) throw new TypeError(`state store '${this.name}': null or undefined keys cannot be stored`);
     const b = this.keySerde.serialize(key, this.serdeTopic());
     if (b === null) throw new TypeError(`state store '${this.name}': the key serde serialized ${String(key)} to null`);
+    const t = typeof key;
+    if (t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean') {
+      this.lastKey = key;
+      this.lastKeyBytes = b;
+    }
     return b;
   }
+
+  private lastKey: unknown = undefined;
+  private lastKeyBytes: Uint8Array | null = null;
 
   protected key(b: Uint8Array): K {
     return this.keySerde.deserialize(b, this.serdeTopic());

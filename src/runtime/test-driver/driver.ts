@@ -13,6 +13,7 @@ import { createStore, type StoreHandle } from '../stores.ts';
 import { Task } from '../task.ts';
 import { TestInputTopic, type InputTopicOptions } from './input-topic.ts';
 import { TestOutputTopic } from './output-topic.ts';
+import { RecordQueue } from './record-queue.ts';
 import { bindDefaultSerde } from '../../serdes/deferred.ts';
 
 export interface RawRecord {
@@ -43,7 +44,7 @@ export class TopologyTestDriver {
   private task: Task | null = null;
   private globalTask: Task | null = null;
   private readonly stores = new Map<string, StoreHandle>();
-  private readonly outputs = new Map<string, RawRecord[]>();
+  private readonly outputs = new Map<string, RecordQueue<RawRecord>>();
   private readonly pending = new Map<string, RawRecord[]>();
   private readonly offsets = new Map<string, number>();
   private readonly globalTopics = new Set<string>();
@@ -99,7 +100,7 @@ export class TopologyTestDriver {
     this.offsets.set(topic, offset + 1);
     const rec: RawRecord = { topic, partition: 0, offset, key, value, timestamp, headers };
     let list = this.outputs.get(topic);
-    if (!list) this.outputs.set(topic, (list = []));
+    if (!list) this.outputs.set(topic, (list = new RecordQueue()));
     list.push(rec);
     if (this.task?.sourceFor(topic)) {
       let q = this.pending.get(topic);
@@ -171,9 +172,9 @@ export class TopologyTestDriver {
   }
 
   /** @internal the captured records of a topic, consumed in order. */
-  outputQueue(topic: string): RawRecord[] {
+  outputQueue(topic: string): RecordQueue<RawRecord> {
     let list = this.outputs.get(topic);
-    if (!list) this.outputs.set(topic, (list = []));
+    if (!list) this.outputs.set(topic, (list = new RecordQueue()));
     return list;
   }
 

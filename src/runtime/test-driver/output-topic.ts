@@ -2,6 +2,7 @@
 import type { KeyValue, StreamRecord } from '../../api/records.ts';
 import type { Serde } from '../../api/serde.ts';
 import type { RawRecord, TopologyTestDriver } from './driver.ts';
+import type { RecordQueue } from './record-queue.ts';
 
 export class TestOutputTopic<K, V> {
   constructor(
@@ -11,7 +12,7 @@ export class TestOutputTopic<K, V> {
     private readonly valueSerde: Serde<V>,
   ) {}
 
-  private queue(): RawRecord[] {
+  private queue(): RecordQueue<RawRecord> {
     return this.driver.outputQueue(this.topic);
   }
 
@@ -64,7 +65,7 @@ export class TestOutputTopic<K, V> {
     const byBytes = new Map<string, K>();
     const out = new Map<K, V>();
     while (this.queue().length) {
-      const raw = this.queue()[0];
+      const raw = this.queue().peek()!;
       const { key, value } = this.readKeyValue();
       if (raw.key === null || key === null || key === undefined) throw new Error(`readKeyValuesToMap: ${this.topic} has a record with a null key; read it with readKeyValuesToList().`);
       const id = Buffer.from(raw.key.buffer, raw.key.byteOffset, raw.key.byteLength).toString('latin1');
