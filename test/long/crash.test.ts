@@ -7,96 +7,31 @@
  * - exactly_once (read_committed): per word the counts are exactly 1..n (n = occurrences in the input), so the
  *   final count is right, with 0 duplicates and 0 gaps;
  * - at_least_once: 0 lost (every word's final count >= n); duplicates are allowed and reported.
+ * A second app (test/long/apps/join-app.ts, exactly_once) does a stream-stream join (±100 ms, grace 10 min, join
+ * state in changelogged LevelDB window stores) under the same treatment; its committed output must be every
+ * (left, right) pair of the input within the window exactly once: 0 duplicates, 0 missing, nothing else.
  * Some runs end with a graceful SIGTERM (exit 0, checkpoints) or a double SIGTERM (exit at once) instead.
- * Knobs: CRASH_SEED, CRASH_KILLS_EOS, CRASH_KILLS_THREADS, CRASH_KILLS_ALOS, CRASH_FEED_PER_TICK, CRASH_KEEP.
+ * The shared machinery (feeder, kill loop, final run, reading topics) is in crash-lib.ts.
+ * Knobs: CRASH_SEED, CRASH_KILLS_EOS, CRASH_KILLS_THREADS, CRASH_KILLS_ALOS, CRASH_KILLS_JOIN, CRASH_FEED_PER_TICK,
+ * CRASH_JOIN_FEED_PER_TICK, CRASH_KEEP, CRASH_LOG.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LogStore, type Isolation } from '../../src/log-store/index.ts';
-import { AppProcess, int64, sleep } from '../runtime/proc.ts';
+import { int64 } from '../runtime/proc.ts';
+import { createTopics, Feeder, killRuns, type KillFigures, mulberry32, readTopic, removeDataDirs, runToEnd, tempDataDir } from './crash-lib.ts';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const KILLS = { exactly_once: Number(process.env.CRASH_KILLS_EOS ?? 40), at_least_once: Number(process.env.CRASH_KILLS_ALOS ?? 25) };
 const KILLS_THREADS = Number(process.env.CRASH_KILLS_THREADS ?? 15);
+const KILLS_JOIN = Number(process.env.CRASH_KILLS_JOIN ?? 16);
 const FEED_PER_TICK = Number(process.env.CRASH_FEED_PER_TICK ?? 300); // records every 50 ms
+const JOIN_FEED_PER_TICK = Number(process.env.CRASH_JOIN_FEED_PER_TICK ?? 60); // per side, every 50 ms
 const WORDS = 300;
+const JOIN_KEYS = 100;
 const APP = 'test/long/apps/count-app.ts';
+const JOIN_APP = 'test/long/apps/join-app.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const dirs: string[] = [];
-/** CRASH_LOG=<file>: one line per run, to watch a long run. */
-const progress = (line: string) => {
-  if (process.env.CRASH_LOG) fs.appendFileSync(process.env.CRASH_LOG, `${new Date().toISOString()} ${line}\n`);
-};
-afterAll(() => {
-  if (process.env.CRASH_KEEP) return;
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-/** Appends input through the running owner while it is up; when the owner dies, reconnects to the next one. */
-class Feeder {
-  private stopped = false;
-  sent = 0;
-  private readonly done: Promise<void>;
-  constructor(private readonly dataDir: string, private readonly rand: () => number) {
-    this.done = this.run();
-  }
-  private async run(): Promise<void> {
-    let id = 0;
-    while (!this.stopped) {
-      let log: LogStore | null = null;
-      try {
-        log = await LogStore.connect(this.dataDir);
-        const p = log.producer();
-        while (!this.stopped) {
-          const batch = [];
-          for (let i = 0; i < FEED_PER_TICK; i++) {
-            // skewed word choice: a few hot words, a long tail
-            const w = Math.floor(WORDS * this.rand() ** 2);
-            batch.push({ topic: 'crash-input', key: `r${id++}`, value: `w${w}` });
-          }
-          await p.sendBatch(batch);
-          this.sent += batch.length;
-          await sleep(50);
-        }
-      } catch {
-        await sleep(50); // the owner is down (killed) or not up yet: the records of a failed send may or may not be in
-      } finally {
-        await log?.close().catch(() => undefined);
-      }
-    }
-  }
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
-  }
-}
-
-async function readTopic(log: LogStore, topic: string, isolation: Isolation) {
-  const out: Array<{ partition: number; offset: number; key: string; value: Uint8Array | null }> = [];
-  for (const p of (await log.admin.describeTopic(topic)).partitions) {
-    let off = p.startOffset;
-    while (off < p.endOffset) {
-      const { records, next } = await log.read({ topic, partition: p.partition }, off, 50_000, { isolation });
-      for (const r of records) out.push({ partition: p.partition, offset: r.offset, key: Buffer.from(r.key!).toString(), value: r.value });
-      if (next <= off) break;
-      off = next;
-    }
-  }
-  return out;
-}
+afterAll(removeDataDirs);
 
 interface Figures {
   guarantee: string;
@@ -120,77 +55,29 @@ interface Figures {
 async function scenario(guarantee: 'exactly_once' | 'at_least_once', threads = 1): Promise<Figures> {
   const began = Date.now();
   const rand = mulberry32(SEED + (guarantee === 'exactly_once' ? 0 : 1));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `trib-crash-${guarantee}-`));
-  dirs.push(dataDir);
-  let log = await LogStore.open(dataDir);
-  await log.admin.createTopic('crash-input', { partitions: 2 });
-  await log.admin.createTopic('crash-counts', { partitions: 2 });
-  await log.close();
+  const dataDir = tempDataDir(`trib-crash-${guarantee}-`);
+  await createTopics(dataDir, { 'crash-input': 2, 'crash-counts': 2 });
   const args = [APP, '--data-dir', dataDir, '--guarantee', guarantee, '--config', 'cacheMaxBytes=0', '--config', `commitIntervalMs=${guarantee === 'exactly_once' ? 100 : 200}`, '--threads', String(threads)];
 
-  const feeder = new Feeder(dataDir, mulberry32(SEED * 7 + 3));
-  let kills = 0;
-  let killedDuringRestore = 0;
-  let cleanStops = 0;
-  let doubleSignals = 0;
-  const maxKills = threads > 1 ? KILLS_THREADS : KILLS[guarantee];
-  for (let run = 0; kills < maxKills; run++) {
-    const app = new AppProcess(args);
-    progress(`${guarantee} threads=${threads} run ${run} kills ${kills} fed ${feeder.sent}`);
-    if (run % 9 === 4 || run % 13 === 7) {
-      // now and then a graceful stop (checkpoints written), or a second signal that exits at once mid-shutdown
-      await app.waitFor('running on', 60_000);
-      await sleep(Math.floor(rand() * 800));
-      app.kill('SIGTERM');
-      const double = run % 13 === 7;
-      if (double) {
-        await sleep(Math.floor(rand() * 20));
-        app.kill('SIGTERM');
-      }
-      const r = await app.exited;
-      if (double) {
-        doubleSignals++;
-        expect([0, 130], r.stderr).toContain(r.code);
-      } else {
-        cleanStops++;
-        expect(r.code, r.stderr).toBe(0);
-      }
-      continue;
+  const wordRand = mulberry32(SEED * 7 + 3);
+  let id = 0;
+  const feeder = new Feeder(dataDir, () => {
+    const batch = [];
+    for (let i = 0; i < FEED_PER_TICK; i++) {
+      // skewed word choice: a few hot words, a long tail
+      const w = Math.floor(WORDS * wordRand() ** 2);
+      batch.push({ topic: 'crash-input', key: `r${id++}`, value: `w${w}` });
     }
-    // a random moment: from module loading through restore to steady processing and commits
-    const delay = 700 + Math.floor(rand() * 2600);
-    const exited = await Promise.race([app.exited.then(() => true), sleep(delay).then(() => false)]);
-    if (exited) throw new Error(`the app exited by itself before its kill (run ${run}):\n${app.stderr}`);
-    if (app.stderr.includes('restoring') && !app.stderr.includes('running on')) killedDuringRestore++;
-    app.kill('SIGKILL');
-    const r = await app.exited;
-    expect(r.signal).toBe('SIGKILL');
-    kills++;
-  }
+    return batch;
+  });
+  const { kills, cleanStops, doubleSignals, killedDuringRestore } = await killRuns(args, rand, threads > 1 ? KILLS_THREADS : KILLS[guarantee], `${guarantee} threads=${threads}`);
   await feeder.stop();
 
   // run to the end, then a clean stop
-  progress(`${guarantee} threads=${threads} final run`);
-  const last = new AppProcess(args);
-  await last.waitFor('running on', 120_000);
-  const client = await LogStore.connect(dataDir);
-  let caughtUp = 0;
-  for (let i = 0; caughtUp < 3; i++) {
-    if (i > 1200) throw new Error('the final run did not catch up within 120 s');
-    const lag = await client.admin.groupLag('crash-count');
-    const inputs = lag.filter((l) => l.topic === 'crash-input');
-    // repartition topics end with a commit marker under exactly_once: lag 1 there is "all read"
-    const done = inputs.length === 2 && lag.every((l) => l.lag <= (l.topic === 'crash-input' ? 0 : 1));
-    caughtUp = done ? caughtUp + 1 : 0;
-    await sleep(100);
-  }
-  await client.close();
-  last.kill('SIGTERM');
-  const end = await last.exited;
-  expect(end.code, end.stderr).toBe(0);
+  await runToEnd(args, dataDir, 'crash-count', ['crash-input'], 2);
 
   // compare with the reference computed from the input that is really in the log
-  log = await LogStore.open(dataDir);
+  const log = await LogStore.open(dataDir);
   const input = await readTopic(log, 'crash-input', 'read_uncommitted');
   const reference = new Map<string, number>();
   for (const r of input) {
@@ -227,6 +114,90 @@ async function scenario(guarantee: 'exactly_once' | 'at_least_once', threads = 1
   };
 }
 
+interface JoinFigures extends KillFigures {
+  left: number;
+  right: number;
+  expected: number;
+  outputCommitted: number;
+  outputAborted: number;
+  duplicates: number;
+  missing: number;
+  unexpected: number;
+  wrongTimestamp: number;
+  seconds: number;
+}
+
+/**
+ * The join scenario (test/long/apps/join-app.ts, exactly_once): left and right records on random keys, timestamps
+ * up to 200 ms out of order, joined within ±100 ms (grace 10 minutes, so nothing is dropped as late). The reference
+ * is every (left, right) pair of a key in the input topics with |left.ts - right.ts| <= 100, with the timestamp
+ * max(left.ts, right.ts); the committed output must hold each exactly once and nothing else.
+ */
+async function joinScenario(): Promise<JoinFigures> {
+  const began = Date.now();
+  const rand = mulberry32(SEED + 2);
+  const dataDir = tempDataDir('trib-crash-join-');
+  await createTopics(dataDir, { 'crash-left': 2, 'crash-right': 2, 'crash-joined': 2 });
+  const args = [JOIN_APP, '--data-dir', dataDir, '--guarantee', 'exactly_once', '--config', 'commitIntervalMs=100'];
+
+  const feedRand = mulberry32(SEED * 7 + 5);
+  let id = 0;
+  const feeder = new Feeder(dataDir, () => {
+    const now = Date.now();
+    const batch = [];
+    for (let i = 0; i < 2 * JOIN_FEED_PER_TICK; i++) {
+      const side = i % 2 === 0 ? 'l' : 'r';
+      const key = `k${Math.floor(JOIN_KEYS * feedRand())}`;
+      batch.push({ topic: side === 'l' ? 'crash-left' : 'crash-right', key, value: `${side}${id++}`, timestamp: now - Math.floor(200 * feedRand()) });
+    }
+    return batch;
+  });
+  const killed = await killRuns(args, rand, KILLS_JOIN, 'join exactly_once');
+  await feeder.stop();
+  await runToEnd(args, dataDir, 'crash-join', ['crash-left', 'crash-right'], 4);
+
+  const log = await LogStore.open(dataDir);
+  const left = await readTopic(log, 'crash-left', 'read_uncommitted');
+  const right = await readTopic(log, 'crash-right', 'read_uncommitted');
+  const out = await readTopic(log, 'crash-joined', 'read_committed');
+  const all = await readTopic(log, 'crash-joined', 'read_uncommitted');
+  await log.close();
+
+  // reference: per key, the right records sorted by timestamp; each left record joins those within ±100 ms
+  const rightByKey = new Map<string, Array<{ ts: number; v: string }>>();
+  for (const r of right) {
+    const l = rightByKey.get(r.key) ?? [];
+    l.push({ ts: r.timestamp, v: Buffer.from(r.value!).toString() });
+    rightByKey.set(r.key, l);
+  }
+  for (const l of rightByKey.values()) l.sort((a, b) => a.ts - b.ts);
+  const expected = new Map<string, number>(); // "key|l..+r.." -> timestamp
+  for (const l of left) {
+    const rs = rightByKey.get(l.key) ?? [];
+    let lo = 0, hi = rs.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (rs[m].ts < l.timestamp - 100) lo = m + 1; else hi = m; }
+    const lv = Buffer.from(l.value!).toString();
+    for (let i = lo; i < rs.length && rs[i].ts <= l.timestamp + 100; i++) expected.set(`${l.key}|${lv}+${rs[i].v}`, Math.max(l.timestamp, rs[i].ts));
+  }
+  const seen = new Map<string, number>();
+  let duplicates = 0, unexpected = 0, wrongTimestamp = 0;
+  for (const r of out) {
+    const k = `${r.key}|${Buffer.from(r.value!).toString()}`;
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    if (n > 1) duplicates++;
+    const ts = expected.get(k);
+    if (ts === undefined) unexpected++;
+    else if (n === 1 && ts !== r.timestamp) wrongTimestamp++;
+  }
+  let missing = 0;
+  for (const k of expected.keys()) if (!seen.has(k)) missing++;
+  return {
+    ...killed, left: left.length, right: right.length, expected: expected.size, outputCommitted: out.length, outputAborted: all.length - out.length,
+    duplicates, missing, unexpected, wrongTimestamp, seconds: Math.round((Date.now() - began) / 1000),
+  };
+}
+
 describe('crash test: SIGKILL at random moments', () => {
   it('exactly_once: committed output equals the reference, 0 duplicates, 0 gaps', async () => {
     const f = await scenario('exactly_once');
@@ -243,6 +214,17 @@ describe('crash test: SIGKILL at random moments', () => {
     expect(f.input).toBeGreaterThan(10_000);
     expect(f.outputCommitted).toBe(f.input);
     expect({ duplicates: f.duplicates, gaps: f.gaps, wrongFinal: f.wrongFinal }).toEqual({ duplicates: 0, gaps: 0, wrongFinal: 0 });
+  });
+
+  it('exactly_once stream-stream join: committed output is every expected joined record exactly once', async () => {
+    const f = await joinScenario();
+    console.log(`crash test join ${JSON.stringify(f)}`);
+    expect(f.left + f.right).toBeGreaterThan(10_000);
+    expect(f.expected).toBeGreaterThan(10_000);
+    expect(f.outputAborted).toBeGreaterThan(0); // kills really hit open transactions
+    expect({ duplicates: f.duplicates, missing: f.missing, unexpected: f.unexpected, wrongTimestamp: f.wrongTimestamp })
+      .toEqual({ duplicates: 0, missing: 0, unexpected: 0, wrongTimestamp: 0 });
+    expect(f.outputCommitted).toBe(f.expected);
   });
 
   it('at_least_once: nothing lost', async () => {
