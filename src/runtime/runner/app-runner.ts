@@ -201,6 +201,9 @@ export class AppRunner {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
+      // A local poll with data resolves through microtasks only: yield to the event loop once per batch so I/O
+      // completions (background LevelDB writes, socket clients, timers) are not starved during a backlog.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.globalConsumer) {
         const g = await this.globalConsumer.poll({ timeoutMs: 0, maxRecords: 5000 });
         for (const r of g) await this.globalTask!.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
