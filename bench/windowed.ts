@@ -10,18 +10,8 @@ import { resolveConfig } from '../src/runtime/config.ts';
 import { createStore, type StoreHandle } from '../src/runtime/stores.ts';
 import { Task } from '../src/runtime/task.ts';
 import { appendResult, machine, percentile } from './lib/machine.ts';
+import { rng } from './lib/gen.ts';
 
-/** Seeded PRNG (mulberry32), floats in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const peakRssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10_000_000);

@@ -9,6 +9,7 @@
  */
 import { fromBinary, toBinary } from './bytes.ts';
 import { iterate, type BytesEntry, type BytesLayer, type RangeQuery } from './layer.ts';
+import { lowerBound, upperBound } from './sorted-keys.ts';
 
 export class MemorySegment implements BytesLayer {
   readonly persistent = false;
@@ -63,28 +64,4 @@ export class MemorySegment implements BytesLayer {
     this.map.clear();
     this.sorted = [];
   }
-}
-
-/** First index with s[i] >= k. */
-function lowerBound(s: string[], k: string): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index with s[i] > k. */
-function upperBound(s: string[], k: string): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] <= k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,6 +1,7 @@
 /**
- * A set of binary-string keys with lazily sorted range lookups: inserts and deletes are O(1);
- * the sorted array is rebuilt only when a range is asked for after a change.
+ * A set of binary-string keys with sorted range lookups: the sorted array is built on the first range and then
+ * kept up to date by binary insertion/removal (a join alternating puts and fetches would otherwise re-sort the
+ * whole set per fetch).
  */
 export class SortedKeys {
   private readonly keys = new Set<string>();
@@ -13,11 +14,14 @@ export class SortedKeys {
   add(k: string): void {
     if (this.keys.has(k)) return;
     this.keys.add(k);
-    this.sorted = null;
+    if (this.sorted !== null) this.sorted.splice(lowerBound(this.sorted, k), 0, k);
   }
 
   delete(k: string): void {
-    if (this.keys.delete(k)) this.sorted = null;
+    if (this.keys.delete(k) && this.sorted !== null) {
+      const i = lowerBound(this.sorted, k);
+      if (this.sorted[i] === k) this.sorted.splice(i, 1);
+    }
   }
 
   clear(): void {
@@ -37,7 +41,7 @@ export class SortedKeys {
 }
 
 /** First index with s[i] >= k. */
-function lowerBound(s: string[], k: string): number {
+export function lowerBound(s: string[], k: string): number {
   let lo = 0;
   let hi = s.length;
   while (lo < hi) {
@@ -49,7 +53,7 @@ function lowerBound(s: string[], k: string): number {
 }
 
 /** First index with s[i] > k. */
-function upperBound(s: string[], k: string): number {
+export function upperBound(s: string[], k: string): number {
   let lo = 0;
   let hi = s.length;
   while (lo < hi) {
