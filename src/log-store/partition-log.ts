@@ -253,25 +253,15 @@ export class PartitionLog {
     if (retentionMs >= 0) {
       const a = this.active;
       if (a.size > 0 && a.maxTimestamp >= 0 && a.maxTimestamp < now - retentionMs && this.ongoing.size === 0) this.roll(now, syncOnRoll);
-      while (this.segments.length > 1) {
-        const s = this.segments[0];
-        const newest = s.maxTimestamp >= 0 ? s.maxTimestamp : s.created;
-        if (newest >= now - retentionMs) break;
-        this.segments.shift()!.delete();
-        deleted++;
-      }
+      deleted += this.dropHead((s) => (s.maxTimestamp >= 0 ? s.maxTimestamp : s.created) < now - retentionMs);
     }
     if (retentionBytes >= 0) {
       let diff = this.bytes - retentionBytes;
-      while (this.segments.length > 1 && diff - this.segments[0].size >= 0) {
-        diff -= this.segments[0].size;
-        this.segments.shift()!.delete();
-        deleted++;
-      }
-    }
-    if (deleted) {
-      const start = this.startOffset;
-      this.aborted = this.aborted.filter((r) => r.last >= start);
+      deleted += this.dropHead((s) => {
+        if (diff - s.size < 0) return false;
+        diff -= s.size;
+        return true;
+      });
     }
     return deleted;
   }
@@ -281,8 +271,13 @@ export class PartitionLog {
    * `beforeOffset` (the active segment and anything at or past the offset stay). Returns segments deleted.
    */
   deleteBefore(beforeOffset: number): number {
+    return this.dropHead((_s, next) => next.baseOffset <= beforeOffset);
+  }
+
+  /** Deletes segments from the head (never the active one) while `more` holds; prunes aborted-transaction entries. */
+  private dropHead(more: (first: Segment, next: Segment) => boolean): number {
     let deleted = 0;
-    while (this.segments.length > 1 && this.segments[1].baseOffset <= beforeOffset) {
+    while (this.segments.length > 1 && more(this.segments[0], this.segments[1])) {
       this.segments.shift()!.delete();
       deleted++;
     }

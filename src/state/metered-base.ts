@@ -6,6 +6,7 @@ import type { Serde } from '../api/serde.ts';
 import type { BytesLayer } from './layer.ts';
 import type { StoreOptions } from './options.ts';
 import type { StateStoreInternal, StoreInitContext } from './types.ts';
+import type { EmitCloseTime } from './emit-time.ts';
 
 export interface StoreCounters {
   puts: number;
@@ -50,17 +51,23 @@ export abstract class MeteredBase<K> implements StateStoreInternal {
     return this.topicRef.topic;
   }
 
+  /** Window and session stores of onWindowClose aggregations: the last emitted close time (emit-time.ts), set by the builder. */
+  emitTime: EmitCloseTime | null = null;
+
   async init(ctx: StoreInitContext): Promise<void> {
     if (this.topicRef.logging && this.topicRef.topic === null) this.topicRef.topic = `${ctx.applicationId}-${this.name}-changelog`;
     await this.inner.init(ctx, this.name);
+    this.emitTime?.init(ctx);
   }
 
   flush(): Promise<void> {
     this.counters.flushes++;
+    this.emitTime?.flush();
     return this.inner.flush();
   }
 
   close(): Promise<void> {
+    this.emitTime?.flush();
     return this.inner.close();
   }
 

@@ -11,8 +11,7 @@ import type { ValueCodec } from './codecs.ts';
 import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
 import { MeteredBase, type TopicRef } from './metered-base.ts';
 import type { StoreOptions } from './options.ts';
-import type { EmitCloseTime } from './emit-time.ts';
-import type { FlushListener, StoreInitContext } from './types.ts';
+import type { FlushListener } from './types.ts';
 import { compareKeyPart } from './window-store.ts';
 
 const SUFFIX = 16;
@@ -34,8 +33,6 @@ const sessionStartOf = (k: Uint8Array): number => readLong(k, k.length - 8);
 type Session<K> = { key: K; window: { start: number; end: number } };
 
 export class MeteredSessionStore<K, V> extends MeteredBase<K> implements SessionStore<K, V> {
-  /** onWindowClose aggregations: the last emitted close time, kept below the cache (emit-time.ts); set by the builder. */
-  emitTime: EmitCloseTime | null = null;
 
   constructor(
     opts: StoreOptions<K, unknown>,
@@ -44,21 +41,6 @@ export class MeteredSessionStore<K, V> extends MeteredBase<K> implements Session
     private readonly codec: ValueCodec<V>,
   ) {
     super(opts, inner, topicRef);
-  }
-
-  override async init(ctx: StoreInitContext): Promise<void> {
-    await super.init(ctx);
-    this.emitTime?.init(ctx);
-  }
-
-  override flush(): Promise<void> {
-    this.emitTime?.flush();
-    return super.flush();
-  }
-
-  override close(): Promise<void> {
-    this.emitTime?.flush();
-    return super.close();
   }
 
   /** A null value removes the session. */

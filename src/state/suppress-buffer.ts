@@ -8,6 +8,7 @@
 import type { Headers } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
 import { fromBinary, readLong, toBinary, writeLong } from './bytes.ts';
+import { decodeParts, encodeParts } from '../serdes/parts.ts';
 import type { StateStoreInternal, StoreInitContext } from './types.ts';
 
 export interface BufferedRecord<K, V> {
@@ -156,34 +157,15 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
   private encode(e: Entry<K, V>): Uint8Array {
     const topic = this.serdeTopic();
     const parts = [e.rec.value, e.rec.oldValue, e.rec.priorValue].map((v) => (v === null || v === undefined ? null : this.opts.value.serialize(v, topic)));
-    const out = new Uint8Array(16 + parts.reduce((n, p) => n + 4 + (p?.length ?? 0), 0));
+    const out = encodeParts(parts, 16);
     writeLong(out, 0, e.time);
     writeLong(out, 8, e.rec.timestamp);
-    const dv = new DataView(out.buffer);
-    let at = 16;
-    for (const p of parts) {
-      dv.setInt32(at, p === null ? -1 : p.length);
-      at += 4;
-      if (p) {
-        out.set(p, at);
-        at += p.length;
-      }
-    }
     return out;
   }
 
   private decode(kb: Uint8Array, bin: string, b: Uint8Array): Entry<K, V> {
     const topic = this.serdeTopic();
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    let at = 16;
-    const parts = [0, 1, 2].map(() => {
-      const n = dv.getInt32(at);
-      at += 4;
-      if (n < 0) return null;
-      const v = this.opts.value.deserialize(b.subarray(at, at + n), topic);
-      at += n;
-      return v;
-    });
+    const parts = decodeParts(b, 16, 3).map((p) => (p === null ? null : this.opts.value.deserialize(p, topic)));
     const rec: BufferedRecord<K, V> = {
       key: this.opts.key.deserialize(kb, topic), value: parts[0], oldValue: parts[1], priorValue: parts[2], timestamp: readLong(b, 8),
     };

@@ -11,8 +11,7 @@ import type { ValueCodec } from './codecs.ts';
 import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
 import { MeteredBase, type TopicRef } from './metered-base.ts';
 import type { StoreOptions } from './options.ts';
-import type { EmitCloseTime } from './emit-time.ts';
-import type { FlushListener, StoreInitContext, ValueAndTimestamp } from './types.ts';
+import type { FlushListener, ValueAndTimestamp } from './types.ts';
 
 const SUFFIX = 12;
 
@@ -33,8 +32,6 @@ export const windowStartOf = (k: Uint8Array): number => readLong(k, k.length - S
 
 export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowStore<K, VS> {
   private seq = 0;
-  /** onWindowClose aggregations: the last emitted close time, kept below the cache (emit-time.ts); set by the builder. */
-  emitTime: EmitCloseTime | null = null;
 
   constructor(
     opts: StoreOptions<K, unknown>,
@@ -51,34 +48,6 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
    * The last primitive key and its bytes: an aggregation fetches and puts each of a record's windows with the same
    * key (hopping windows: several), which then serializes once. Object keys are not memoized (they may be mutated).
    */
-  private memoKey: unknown = undefined;
-  private memoBytes: Uint8Array | null = null;
-
-  protected override keyBytes(key: K): Uint8Array {
-    if (this.memoBytes !== null && key === this.memoKey) return this.memoBytes;
-    const b = super.keyBytes(key);
-    if (typeof key !== 'object') {
-      this.memoKey = key;
-      this.memoBytes = b;
-    }
-    return b;
-  }
-
-  override async init(ctx: StoreInitContext): Promise<void> {
-    await super.init(ctx);
-    this.emitTime?.init(ctx);
-  }
-
-  override flush(): Promise<void> {
-    this.emitTime?.flush();
-    return super.flush();
-  }
-
-  override close(): Promise<void> {
-    this.emitTime?.flush();
-    return super.close();
-  }
-
   put(key: K, value: VS | null, windowStart: number): void {
     this.counters.puts++;
     if (value === null && this.retainDuplicates) return; // as Kafka: a null never removes a duplicate

@@ -6,6 +6,7 @@
  * murmur3 hash of it): a response whose hash differs from the current left value is stale and dropped.
  */
 import type { Serde } from '../api/serde.ts';
+import { decodeParts, encodeParts } from '../serdes/parts.ts';
 
 export const Instruction = {
   DELETE_KEY_NO_PROPAGATE: 0,
@@ -32,42 +33,17 @@ export interface SubscriptionResponse {
 }
 
 function withLength(parts: Array<Uint8Array | null>, head: number[]): Uint8Array {
-  let n = head.length * 4;
-  for (const p of parts) n += 4 + (p?.length ?? 0);
-  const out = new Uint8Array(n);
+  const out = encodeParts(parts, head.length * 4);
   const dv = new DataView(out.buffer);
-  let at = 0;
-  for (const h of head) {
-    dv.setInt32(at, h);
-    at += 4;
-  }
-  for (const p of parts) {
-    dv.setInt32(at, p === null ? -1 : p.length);
-    at += 4;
-    if (p) {
-      out.set(p, at);
-      at += p.length;
-    }
-  }
+  head.forEach((h, i) => dv.setInt32(i * 4, h));
   return out;
 }
 
 function readParts(b: Uint8Array, heads: number, parts: number): { head: number[]; parts: Array<Uint8Array | null> } {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const head: number[] = [];
-  let at = 0;
-  for (let i = 0; i < heads; i++, at += 4) head.push(dv.getInt32(at));
-  const out: Array<Uint8Array | null> = [];
-  for (let i = 0; i < parts; i++) {
-    const n = dv.getInt32(at);
-    at += 4;
-    if (n < 0) out.push(null);
-    else {
-      out.push(b.subarray(at, at + n));
-      at += n;
-    }
-  }
-  return { head, parts: out };
+  for (let i = 0; i < heads; i++) head.push(dv.getInt32(i * 4));
+  return { head, parts: decodeParts(b, heads * 4, parts) };
 }
 
 export const subscriptionSerde: Serde<Subscription> = {

@@ -57,6 +57,8 @@ export interface RunnerMetrics {
 export class AppRunner {
   private readonly tasks = new Map<string, TaskState>();
   private readonly byInput = new Map<string, TaskState>();
+  /** Changelog topic-partition -> the task whose checkpoint records its end offset. */
+  private readonly changelogOwner = new Map<string, TaskState>();
   private globalTask: Task | null = null;
   private readonly globalStores = new Map<string, StoreHandle>();
   private consumer!: Consumer;
@@ -189,6 +191,7 @@ export class AppRunner {
         this.o.onRestore?.(p);
       });
       state.changelogEnd.set(`${topic}-${partition}`, end);
+      this.changelogOwner.set(`${topic}-${partition}`, state);
     }
     if (this.eos) deleteCheckpoint(taskDir);
     for (const t of topics) {
@@ -251,9 +254,11 @@ export class AppRunner {
     const batch = this.buffer;
     this.buffer = [];
     const sent = this.producer.sendBatch(batch).then((metas) => {
+      // Outputs and changelog records share the batch: only changelog partitions have an owner.
       for (const m of metas) {
         const key = `${m.topic}-${m.partition}`;
-        for (const ts of this.tasks.values()) if (ts.changelogEnd.has(key)) ts.changelogEnd.set(key, Math.max(ts.changelogEnd.get(key)!, m.offset + 1));
+        const ts = this.changelogOwner.get(key);
+        if (ts) ts.changelogEnd.set(key, Math.max(ts.changelogEnd.get(key)!, m.offset + 1));
       }
     });
     sent.catch(() => undefined);
