@@ -48,7 +48,7 @@ export function createStore(spec: StoreSpec, opts: StoreFactoryOptions): StoreHa
       const dsl: TsKvStore = {
         get: (k) => s.get(k) as ValueAndTimestamp<unknown> | undefined,
         put: (k, v) => s.put(k, v),
-        setFlushListener: (l: FlushListener<unknown, unknown>) => s.setFlushListener(l),
+        setFlushListener: (l: FlushListener<unknown, unknown> | null) => s.setFlushListener(l),
         sameValue: (a, b) => bytesEqual(value.serialize(a, spec.name), value.serialize(b, spec.name)),
       };
       const plain = s.asPlainStore();

@@ -276,16 +276,22 @@ export class Task implements TaskServices {
     this.current = { timestamp: rec.timestamp, topic, partition, offset, headers };
     this.metrics.processed++;
     const c = this.compiled.get(source.name)!;
-    const onError = (e: unknown) =>
-      handleError(this, 'processing', this.config.processingExceptionHandler, e, { topic, partition, offset, operator: this.operatorOf(e, source.name), key, value, headers, timestamp });
+    // No closure per record here: tsx's keepNames wraps each named one in a __name call (3% of the B2 profile).
     try {
       const r = this.forwardTo(c, rec);
-      if (r instanceof Promise) return r.catch(onError);
+      if (r instanceof Promise) return r.catch((e: unknown) => this.processingFailed(e, source.name, topic, partition, offset, key, value, headers, timestamp));
     } catch (e) {
-      return onError(e);
+      return this.processingFailed(e, source.name, topic, partition, offset, key, value, headers, timestamp);
     } finally {
       this.currentNode = '';
     }
+  }
+
+  private processingFailed(
+    e: unknown, source: string, topic: string, partition: number, offset: number,
+    key: Uint8Array | null, value: Uint8Array | null, headers: Headers | undefined, timestamp: number,
+  ): MaybePromise {
+    return handleError(this, 'processing', this.config.processingExceptionHandler, e, { topic, partition, offset, operator: this.operatorOf(e, source), key, value, headers, timestamp });
   }
 
   maybePunctuateStreamTime(): MaybePromise {

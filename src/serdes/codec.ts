@@ -7,6 +7,23 @@
 export const utf8Encoder = new TextEncoder();
 export const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+/**
+ * UTF-8 bytes of `s`. Short ASCII strings (keys like `user-123`) are copied char by char into a small on-heap
+ * Uint8Array: ~70 ns against ~550 ns for TextEncoder.encode (the top serde cost of the B2 count profile).
+ * Anything else (non-ASCII, lone surrogates, longer strings) goes through TextEncoder.
+ */
+export function encodeUtf8(s: string): Uint8Array {
+  const n = s.length;
+  if (n > 64) return utf8Encoder.encode(s);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return utf8Encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
 const TWO_32 = 4_294_967_296;
 const HI_MIN = -2_097_152; // -(2^21): the high half of -2^53
 const HI_MAX = 2_097_151; // 2^21 - 1: the high half of 2^53 - 1

@@ -34,6 +34,9 @@ export class CachingLayer implements BytesLayer {
   private maxBytes = 0;
   /** The key of the last get that missed in the cache and below (see put). */
   private lastMiss: string | null = null;
+  /** The key bytes of the last get and their binary string. */
+  private lastGet: Uint8Array | null = null;
+  private lastGetBin = '';
   private enabled = false;
   private ctx!: StoreInitContext;
   private listener: BytesFlushListener | null = null;
@@ -69,13 +72,15 @@ export class CachingLayer implements BytesLayer {
   get(key: Uint8Array): Uint8Array | undefined {
     if (!this.enabled) return this.inner.get(key);
     const k = toBinary(key);
+    this.lastGet = key;
+    this.lastGetBin = k;
     const e = this.cache.get(k);
     if (e) {
       this.unlink(e);
       this.append(e);
       return e.value ?? undefined;
     }
-    const v = this.inner.get(key);
+    const v = this.inner.get(key, k);
     if (v !== undefined) this.insert(k, { key, value: v, dirty: false, context: null, size: 0, below: this.trackBelow ? v : undefined, k, prev: null, next: null });
     else if (this.trackBelow) this.lastMiss = k;
     return v;
@@ -83,7 +88,9 @@ export class CachingLayer implements BytesLayer {
 
   put(key: Uint8Array, value: Uint8Array | null, context?: RecordContext): void {
     if (!this.enabled) return this.inner.put(key, value, context);
-    const k = toBinary(key);
+    // A read-modify-write passes the same key bytes to get and put (the Metered layer's key memo).
+    const k = key === this.lastGet ? this.lastGetBin : toBinary(key);
+    this.lastGet = null;
     // A read-modify-write of a key absent below (a get that missed, then this put): the flush knows the old value.
     const below = k === this.lastMiss ? null : undefined;
     this.lastMiss = null;
@@ -170,13 +177,13 @@ export class CachingLayer implements BytesLayer {
 
   private writeDown(k: string, e: CacheEntry): void {
     if (!this.listener) {
-      this.inner.put(e.key, e.value, e.context ?? undefined);
+      this.inner.put(e.key, e.value, e.context ?? undefined, k);
       this.wroteBelow(k, e.value);
       return;
     }
-    const old = e.below !== undefined ? e.below : (this.inner.get(e.key) ?? null);
+    const old = e.below !== undefined ? e.below : (this.inner.get(e.key, k) ?? null);
     if (e.value === null && old === null) return;
-    this.inner.put(e.key, e.value, e.context ?? undefined);
+    this.inner.put(e.key, e.value, e.context ?? undefined, k);
     this.wroteBelow(k, e.value); // before the listener, which may put this key again
     this.listener(e.key, e.value, old, e.context!);
   }

@@ -37,12 +37,12 @@ export class ChangeLoggingLayer implements BytesLayer {
     await this.inner.init(ctx, storeName);
   }
 
-  get(key: Uint8Array): Uint8Array | undefined {
-    return this.inner.get(key);
+  get(key: Uint8Array, bin?: string): Uint8Array | undefined {
+    return this.inner.get(key, bin);
   }
 
-  put(key: Uint8Array, value: Uint8Array | null, context?: RecordContext): void {
-    this.inner.put(key, value, context);
+  put(key: Uint8Array, value: Uint8Array | null, context?: RecordContext, bin?: string): void {
+    this.inner.put(key, value, context, bin);
     if (!this.sink) return;
     if (value !== null && this.timestampOf) {
       this.sink.append(this.topic(), this.ctx.partition, key, value.subarray(8), this.timestampOf(value));

@@ -34,9 +34,10 @@ export interface SegmentIds {
 export interface BytesLayer {
   readonly persistent: boolean;
   init(ctx: StoreInitContext, storeName: string): Promise<void>;
-  get(key: Uint8Array): Uint8Array | undefined;
+  /** `bin`: the key's binary string (toBinary) when the caller has it already; layers that need it skip the conversion. */
+  get(key: Uint8Array, bin?: string): Uint8Array | undefined;
   /** null deletes. `context`: the record context of this write when it is not the current one (cache flush). */
-  put(key: Uint8Array, value: Uint8Array | null, context?: RecordContext): void;
+  put(key: Uint8Array, value: Uint8Array | null, context?: RecordContext, bin?: string): void;
   range(q: RangeQuery): AsyncIterable<BytesEntry>;
   /** The same range synchronously, or undefined when this stack cannot answer without I/O. */
   rangeSync(q: RangeQuery): BytesEntry[] | undefined;

@@ -49,9 +49,9 @@ export class LevelDbBytesStore implements BytesLayer {
   /** A background write-down of pending writes is queued (see SPILL_KEYS). */
   private spilling = false;
   /**
-   * Whether keys read with getSync since the last write-down were found, so that a later put of the key
+   * Whether keys read with getSync or written down are in LevelDB, so that a later put of the key
    * (read-modify-write, possibly much later: a cache above flushes on eviction or commit) knows whether it
-   * adds an entry without another getSync at write-down. Cleared at each write-down; bounded.
+   * adds an entry without another getSync at write-down. Bounded: started afresh when full.
    */
   private known = new Map<string, boolean>();
   /**
@@ -96,8 +96,8 @@ export class LevelDbBytesStore implements BytesLayer {
     return this.prefix.length === 0 ? key : concatBytes(this.prefix, key);
   }
 
-  get(key: Uint8Array): Uint8Array | undefined {
-    const k = toBinary(key);
+  get(key: Uint8Array, bin?: string): Uint8Array | undefined {
+    const k = bin ?? toBinary(key);
     const p = this.pending.get(k) ?? this.flushing?.get(k);
     if (p) return p.value ?? undefined;
     const v = this.db.getSync(this.full(key));
@@ -105,8 +105,8 @@ export class LevelDbBytesStore implements BytesLayer {
     return v;
   }
 
-  put(key: Uint8Array, value: Uint8Array | null): void {
-    const k = toBinary(key);
+  put(key: Uint8Array, value: Uint8Array | null, _context?: unknown, bin?: string): void {
+    const k = bin ?? toBinary(key);
     const prev = this.pending.get(k);
     const known = this.known.get(k);
     this.pending.set(k, { key, value, existed: prev ? prev.existed : known });
@@ -134,22 +134,25 @@ export class LevelDbBytesStore implements BytesLayer {
     if (this.pending.size === 0) return;
     const batch = (this.flushing = this.pending);
     this.pending = new Map();
-    this.known = new Map(); // reads from now on see LevelDB without this batch's keys (those are in `flushing`)
-    const ops: Array<{ type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array }> = [];
-    for (const p of batch.values()) {
+    // A chained batch: one native call per operation (~0.4 us) instead of an array of op objects that the
+    // binding reads back property by property (~1.5 us per op on the main thread).
+    const ops = this.db.batch();
+    const known = this.known.size + batch.size <= KNOWN_MAX ? this.known : (this.known = new Map());
+    for (const [k, p] of batch) {
       const full = this.full(p.key);
       const existed = p.existed ?? (!this.empty && this.db.getSync(full) !== undefined);
       if (p.value === null) {
-        ops.push({ type: 'del', key: full });
+        ops.del(full);
         if (existed) this.count--;
       } else {
-        ops.push({ type: 'put', key: full, value: p.value });
+        ops.put(full, p.value);
         if (!existed) this.count++;
       }
+      known.set(k, p.value !== null); // what LevelDB holds once this batch is written
     }
     this.empty = false;
     try {
-      await this.db.batch(ops);
+      await ops.write();
     } finally {
       this.flushing = null;
     }

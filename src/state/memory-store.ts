@@ -13,12 +13,12 @@ export class MemoryBytesStore implements BytesLayer {
 
   async init(): Promise<void> {}
 
-  get(key: Uint8Array): Uint8Array | undefined {
-    return this.map.get(toBinary(key))?.[1];
+  get(key: Uint8Array, bin?: string): Uint8Array | undefined {
+    return this.map.get(bin ?? toBinary(key))?.[1];
   }
 
-  put(key: Uint8Array, value: Uint8Array | null): void {
-    const k = toBinary(key);
+  put(key: Uint8Array, value: Uint8Array | null, _context?: unknown, bin?: string): void {
+    const k = bin ?? toBinary(key);
     if (value === null) {
       if (this.map.delete(k)) this.keys.delete(k);
       return;

@@ -4,6 +4,7 @@
  * plain V (Kafka's session stores are not timestamped; the flush listener gets the session end
  * as the timestamp, as Kafka's SessionCacheFlushListener forwards with it).
  */
+import { ignoreFlush } from './timestamped-kv.ts';
 import type { Windowed } from '../api/records.ts';
 import type { SessionEntry, SessionStore } from '../api/stores.ts';
 import { readLong, startsWith, writeLong } from './bytes.ts';
@@ -128,8 +129,9 @@ export class MeteredSessionStore<K, V> extends MeteredBase<K> implements Session
   }
 
   /** Call after init. True: caching is on, the store forwards on flush; the processor must not forward itself. */
-  setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean {
+  setFlushListener(listener: FlushListener<Windowed<K>, V> | null): boolean {
     if (!this.inner.setFlushListener) return false;
+    if (listener === null) return this.inner.setFlushListener(ignoreFlush);
     return this.inner.setFlushListener((k, nv, ov, ctx) => {
       const wk = this.windowedKey(k);
       const ts = wk.window.end;

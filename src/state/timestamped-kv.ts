@@ -15,6 +15,9 @@ import type { FlushListener, ValueAndTimestamp } from './types.ts';
 /** Kafka's ConsumerRecord.NO_TIMESTAMP: what the plain facade stamps on its writes. */
 const NO_TIMESTAMP = -1;
 
+/** The flush listener of a store whose processor has no child: Kafka still installs one (see caching.ts writeDown). */
+export const ignoreFlush = (): void => undefined;
+
 export class TimestampedKeyValueStoreImpl<K, V> extends MeteredKeyValueStore<K, ValueAndTimestamp<V>> {
   constructor(opts: StoreOptions<K, V>, inner: BytesLayer, topicRef: TopicRef, codec: ValueCodec<ValueAndTimestamp<V>>) {
     super(opts, inner, topicRef, codec);
@@ -24,8 +27,9 @@ export class TimestampedKeyValueStoreImpl<K, V> extends MeteredKeyValueStore<K, 
    * Call after init. Returns true when caching is on: the store then forwards on flush (cache
    * flush or eviction) and the processor must NOT forward itself; false: forward yourthis.
    */
-  setFlushListener(listener: FlushListener<K, V>): boolean {
+  setFlushListener(listener: FlushListener<K, V> | null): boolean {
     if (!this.inner.setFlushListener) return false;
+    if (listener === null) return this.inner.setFlushListener(ignoreFlush); // no child: nothing to decode
     return this.inner.setFlushListener((k, nv, ov, ctx) =>
       listener(this.key(k), nv === null ? null : this.codec.deserialize(nv), ov === null ? null : this.codec.deserialize(ov), ctx),
     );

@@ -73,7 +73,7 @@ export interface KeyValueStoreInternal<K, V> extends StateStoreInternal, KeyValu
 /** The DSL's key-value store (Kafka's TimestampedKeyValueStore). */
 export interface TimestampedKeyValueStoreInternal<K, V> extends KeyValueStoreInternal<K, ValueAndTimestamp<V>> {
   /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
-  setFlushListener(listener: FlushListener<K, V>): boolean;
+  setFlushListener(listener: FlushListener<K, V> | null): boolean;
   /** A facade with plain values (getKeyValueStore of the test driver, interactive queries). */
   asPlainStore(): KeyValueStore<K, V>;
 }
@@ -93,7 +93,7 @@ export interface WindowStoreInternal<K, V> extends StateStoreInternal, WindowSto
 /** The DSL's window store (Kafka's TimestampedWindowStore). */
 export interface TimestampedWindowStoreInternal<K, V> extends WindowStoreInternal<K, ValueAndTimestamp<V>> {
   /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
-  setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean;
+  setFlushListener(listener: FlushListener<Windowed<K>, V> | null): boolean;
   /** A read facade with plain values (test driver's getWindowStore, interactive queries). */
   asPlainStore(): WindowStore<K, V>;
 }
@@ -109,5 +109,5 @@ export interface SessionStoreInternal<K, V> extends StateStoreInternal, SessionS
   /** Every session of every key. */
   all(): AsyncIterable<SessionEntry<K, V>>;
   /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
-  setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean;
+  setFlushListener(listener: FlushListener<Windowed<K>, V> | null): boolean;
 }

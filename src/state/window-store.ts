@@ -4,6 +4,7 @@
  * where every put gets the next number so that stream-stream joins keep duplicates).
  * Values: plain V, or ValueAndTimestamp<V> for the DSL's timestamped variant.
  */
+import { ignoreFlush } from './timestamped-kv.ts';
 import type { Window, Windowed } from '../api/records.ts';
 import type { TimestampedValue, WindowStore, WindowStoreEntry } from '../api/stores.ts';
 import { readLong, startsWith, writeLong } from './bytes.ts';
@@ -146,8 +147,9 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
 /** The DSL's window store (Kafka's TimestampedWindowStore): values are ValueAndTimestamp<V>. */
 export class TimestampedWindowStoreImpl<K, V> extends MeteredWindowStore<K, ValueAndTimestamp<V>> {
   /** Call after init. True: caching is on, the store forwards on flush; the processor must not forward itself. */
-  setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean {
+  setFlushListener(listener: FlushListener<Windowed<K>, V> | null): boolean {
     if (!this.inner.setFlushListener) return false;
+    if (listener === null) return this.inner.setFlushListener(ignoreFlush);
     return this.inner.setFlushListener((k, nv, ov, ctx) =>
       listener(this.windowedKey(k), nv === null ? null : this.codec.deserialize(nv), ov === null ? null : this.codec.deserialize(ov), ctx),
     );

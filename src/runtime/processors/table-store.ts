@@ -9,7 +9,8 @@ import type { NodeContext, MaybePromise } from './types.ts';
 export interface TsKvStore {
   get(key: unknown): ValueAndTimestamp<unknown> | undefined;
   put(key: unknown, value: ValueAndTimestamp<unknown> | null): void;
-  setFlushListener(listener: FlushListener<unknown, unknown>): boolean;
+  /** null: the processor has no child (nothing to decode on flush). */
+  setFlushListener(listener: FlushListener<unknown, unknown> | null): boolean;
   /** True when both values serialize to the same bytes (Kafka compares serialized values). */
   sameValue(a: unknown, b: unknown): boolean;
 }
@@ -21,7 +22,7 @@ export interface TupleForwarder {
 
 export function tupleForwarder(store: TsKvStore, ctx: NodeContext): TupleForwarder {
   const sendOld = ctx.sendOldValues;
-  const cached = store.setFlushListener((key, nv, ov, rc) => {
+  const cached = store.setFlushListener(ctx.childNames().length === 0 ? null : (key, nv, ov, rc) => {
     const r = ctx.forward({
       key, value: nv ? nv.value : null, oldValue: sendOld && ov ? ov.value : null,
       timestamp: nv ? nv.timestamp : rc.timestamp, headers: rc.headers,

@@ -9,7 +9,7 @@ import type { MaybePromise, NodeContext, Rec } from '../../runtime/processors/ty
 import { forwardAll } from '../../runtime/processors/types.ts';
 
 export interface FlushSource {
-  setFlushListener(listener: FlushListener<Windowed<unknown>, unknown>): boolean;
+  setFlushListener(listener: FlushListener<Windowed<unknown>, unknown> | null): boolean;
 }
 
 export class WindowForwarder {
@@ -22,7 +22,7 @@ export class WindowForwarder {
    */
   constructor(private readonly ctx: NodeContext, store: FlushSource | null, flushTimestamp?: (key: Windowed<unknown>) => number) {
     const sendOld = ctx.sendOldValues;
-    this.cached = store !== null && store.setFlushListener((key, nv, ov, rc) => {
+    this.cached = store !== null && store.setFlushListener(ctx.childNames().length === 0 ? null : (key, nv, ov, rc) => {
       const timestamp = flushTimestamp ? flushTimestamp(key) : nv ? nv.timestamp : rc.timestamp;
       const r = ctx.forward({ key, value: nv ? nv.value : null, oldValue: sendOld && ov ? ov.value : null, timestamp, headers: rc.headers });
       if (r instanceof Promise) {
