@@ -8,7 +8,7 @@ import type { Headers, StreamRecord } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
 import type { SinkNode, SourceNode } from '../topology/graph.ts';
 import type { Topology } from '../topology/topology.ts';
-import type { ChangelogSink, RecordContext } from '../state/types.ts';
+import type { CacheBudget, ChangelogSink, RecordContext } from '../state/types.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { StoreHandle } from './stores.ts';
 import { processors } from './processors/index.ts';
@@ -36,6 +36,8 @@ export interface TaskSetup {
   wallClock: () => number;
   numPartitions?: (topic: string) => number | undefined;
   log?: (message: string) => void;
+  /** The record-cache budget this task's stores share with the other tasks of its thread (default: its own). */
+  cacheBudget?: CacheBudget;
 }
 
 interface Compiled {
@@ -237,6 +239,7 @@ export class Task implements TaskServices {
       await h.internal.init({
         applicationId: this.applicationId, taskId: this.taskId, partition: this.partition, taskDir: this.setup.taskDir,
         changelog: this.setup.changelog, recordContext: () => this.current, cacheMaxBytes: this.config.cacheMaxBytes,
+        cacheBudget: this.setup.cacheBudget,
       });
     }
     for (const c of this.compiled.values()) {

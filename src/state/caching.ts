@@ -11,9 +11,21 @@
 import { longBytes, toBinary } from './bytes.ts';
 import { CacheMerge, type CacheEntry } from './cache-merge.ts';
 import type { BytesEntry, BytesFlushListener, BytesLayer, RangeQuery, SegmentIds } from './layer.ts';
-import type { RecordContext, StoreInitContext } from './types.ts';
+import type { CacheBudget, RecordContext, StoreInitContext } from './types.ts';
 
-const ENTRY_OVERHEAD = 64;
+function contextSize(c: RecordContext): number {
+  let n = c.topic.length;
+  if (c.headers) for (const k in c.headers) n += k.length + (c.headers[k]?.length ?? 0);
+  return n;
+}
+
+/**
+ * Kafka's size estimate of a cache entry (NamedCache.LRUNode.size + LRUCacheEntry + ProcessorRecordContext
+ * residentMemorySizeEstimate): key + value + 24 (node pointers) + 1 (dirty flag) + 20 (timestamp, offset,
+ * partition) + the context's topic length + its headers' key lengths and value lengths. Using the same
+ * estimate makes evictions (and so the records forwarded on eviction) happen where Kafka's do.
+ */
+const ENTRY_OVERHEAD = 45;
 
 /** A cache entry with its map key and its neighbours in LRU order. */
 interface Slot extends CacheEntry {
@@ -30,8 +42,9 @@ export class CachingLayer implements BytesLayer {
   private newest: Slot | null = null;
   /** Dirty keys in the order of their last write. */
   private readonly dirty = new Set<string>();
+  /** Bytes of this cache's entries; `budget` counts them with the thread's other caches. */
   private bytes = 0;
-  private maxBytes = 0;
+  private budget: CacheBudget = { maxBytes: 0, bytes: 0 };
   /** The key of the last get that missed in the cache and below (see put). */
   private lastMiss: string | null = null;
   /** The key bytes of the last get and their binary string. */
@@ -58,8 +71,8 @@ export class CachingLayer implements BytesLayer {
 
   async init(ctx: StoreInitContext, storeName: string): Promise<void> {
     this.ctx = ctx;
-    this.maxBytes = ctx.cacheMaxBytes;
-    this.enabled = ctx.cacheMaxBytes > 0;
+    this.budget = ctx.cacheBudget ?? { maxBytes: ctx.cacheMaxBytes, bytes: 0 };
+    this.enabled = this.budget.maxBytes > 0;
     await this.inner.init(ctx, storeName);
   }
 
@@ -100,19 +113,24 @@ export class CachingLayer implements BytesLayer {
   private insert(k: string, e: Slot): void {
     const old = this.cache.get(k);
     if (old) {
-      this.bytes -= old.size;
+      this.resize(-old.size);
       this.unlink(old);
       if (e.below === undefined) e.below = old.below;
     }
-    e.size = e.key.length + (e.value?.length ?? 0) + ENTRY_OVERHEAD + (e.context?.topic.length ?? 0);
+    e.size = e.key.length + (e.value?.length ?? 0) + ENTRY_OVERHEAD + (e.context ? contextSize(e.context) : 0);
     this.append(e);
     this.cache.set(k, e);
-    this.bytes += e.size;
+    this.resize(e.size);
     if (e.dirty) {
       this.dirty.delete(k);
       this.dirty.add(k);
     }
-    while (this.bytes > this.maxBytes && this.cache.size > 0) this.evictEldest();
+    while (this.budget.bytes > this.budget.maxBytes && this.cache.size > 0) this.evictEldest();
+  }
+
+  private resize(delta: number): void {
+    this.bytes += delta;
+    this.budget.bytes += delta;
   }
 
   /**
@@ -141,7 +159,7 @@ export class CachingLayer implements BytesLayer {
     const k = e.k;
     this.unlink(e);
     this.cache.delete(k);
-    this.bytes -= e.size;
+    this.resize(-e.size);
     if (e.dirty) this.flushDirty(k, e);
   }
 
@@ -170,7 +188,7 @@ export class CachingLayer implements BytesLayer {
       if (e && !e.dirty) {
         this.unlink(e);
         this.cache.delete(k);
-        this.bytes -= e.size;
+        this.resize(-e.size);
       }
     }
   }
@@ -204,7 +222,7 @@ export class CachingLayer implements BytesLayer {
       this.unlink(e);
       this.cache.delete(k);
       this.dirty.delete(k);
-      this.bytes -= e.size;
+      this.resize(-e.size);
     }
     this.inner.restore(key, value, timestamp);
   }
@@ -262,7 +280,7 @@ export class CachingLayer implements BytesLayer {
     this.cache.clear();
     this.eldest = this.newest = null;
     this.dirty.clear();
-    this.bytes = 0;
+    this.resize(-this.bytes);
     await this.inner.close();
   }
 }

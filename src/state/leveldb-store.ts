@@ -22,7 +22,7 @@ interface Pending {
   existed?: boolean;
 }
 
-const KNOWN_MAX = 1 << 20;
+const KNOWN_MAX = 1 << 18;
 
 /**
  * Pending writes beyond this many keys are written down in the background before the commit, so state larger

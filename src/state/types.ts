@@ -29,8 +29,19 @@ export interface StoreInitContext {
   changelog?: ChangelogSink;
   /** The record being processed (read at write time, so caching and logging stamp the right context). */
   recordContext(): RecordContext;
-  /** Max bytes of this store's record cache (0: caching off). */
+  /** Max bytes of this store's record cache (0: caching off) when no shared `cacheBudget` is given. */
   cacheMaxBytes: number;
+  /**
+   * The record-cache budget shared by every cached store of a stream thread (Kafka's ThreadCache:
+   * statestore.cache.max.bytes split over the threads). A store going over it evicts from its own cache.
+   */
+  cacheBudget?: CacheBudget;
+}
+
+/** Bytes used by all record caches of one thread, against their shared maximum. */
+export interface CacheBudget {
+  readonly maxBytes: number;
+  bytes: number;
 }
 
 /** Every store the runtime owns. */

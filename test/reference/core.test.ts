@@ -111,6 +111,17 @@ describe('KTable and aggregation semantics equal Java', () => {
   }
 });
 
+describe('small record caches evict where Java does (entry size estimate, one budget per thread)', () => {
+  it('cache-small-count', () => runFixture('cache-small-count', (b) => {
+    b.stream('input').groupByKey().count({ storeName: 'counts' }).toStream().to('output', { key: str, value: long });
+  }, { stores: kv('counts') }));
+  it('cache-small-shared-two-stores', () => runFixture('cache-small-shared-two-stores', (b) => {
+    const g = b.stream<string, string>('input').groupByKey();
+    g.count({ storeName: 'counts' }).toStream().to('output', { key: str, value: long });
+    g.reduce((agg, v) => agg + ',' + v, { storeName: 'reduced' }).toStream().to('output2');
+  }, { stores: { ...kv('counts'), ...kv('reduced') } }));
+});
+
 describe('stateless and Processor API equal Java', () => {
   it('stateless-chain', () => runFixture('stateless-chain', (b) => {
     const f = b.stream<string, string | null>('input')

@@ -57,7 +57,7 @@ export async function runFixture(name: string, build: (b: StreamsBuilder) => voi
   const driver = new TopologyTestDriver(topology, {
     config: {
       applicationId: String(fx.config['application.id'] ?? 'app'),
-      cacheMaxBytes: Number(fx.config.cacheMaxBytes ?? 10 * 1024 * 1024),
+      cacheMaxBytes: Number(fx.config['statestore.cache.max.bytes'] ?? fx.config.cacheMaxBytes ?? 10 * 1024 * 1024),
       defaultKeySerde: serdes.string() as Serde<unknown>,
       defaultValueSerde: serdes.string() as Serde<unknown>,
     },

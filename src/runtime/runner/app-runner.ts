@@ -13,6 +13,7 @@ import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { createStore, type StoreHandle } from '../stores.ts';
 import { Task } from '../task.ts';
+import type { CacheBudget } from '../../state/types.ts';
 import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { restoreStore, type RestoreProgress } from './restore.ts';
 import { planTopics, type TopicPlan } from './topics.ts';
@@ -121,7 +122,7 @@ export class AppRunner {
     this.globalTask = new Task({
       topology, nodes, taskId: 'global', partition: 0, config, stores: this.globalStores,
       taskDir: path.join(this.o.stateDir, config.applicationId, 'global'),
-      output: { send: () => undefined }, wallClock: Date.now, log: this.o.onLog,
+      output: { send: () => undefined }, wallClock: Date.now, log: this.o.onLog, cacheBudget: this.cacheShare(),
     });
     await this.globalTask.init();
     const tps: Array<{ topic: string; partition: number }> = [];
@@ -144,6 +145,21 @@ export class AppRunner {
     this.globalConsumer = log.consumer({ isolation });
     this.globalConsumer.assign(tps);
     for (const tp of tps) await this.globalConsumer.seekToEnd([tp]);
+  }
+
+  /**
+   * Kafka splits statestore.cache.max.bytes evenly over the stream threads (and the global thread, if any); the
+   * tasks of one thread share their thread's part. This runner is one thread's; the global task gets its own part.
+   */
+  private cacheShare(): CacheBudget {
+    const c = this.o.config;
+    const hasGlobal = this.o.topology.subtopologies.some((s) => s.global);
+    return { maxBytes: Math.floor(c.cacheMaxBytes / (c.numStreamThreads + (hasGlobal ? 1 : 0))), bytes: 0 };
+  }
+
+  private threadCacheBudget: CacheBudget | null = null;
+  private get threadCache(): CacheBudget {
+    return (this.threadCacheBudget ??= this.cacheShare());
   }
 
   private storeOptions() {
@@ -178,6 +194,7 @@ export class AppRunner {
       wallClock: Date.now,
       numPartitions: (t) => this.plan.partitionsOf.get(t),
       log: this.o.onLog,
+      cacheBudget: this.threadCache,
     });
     state.task = task;
     await task.init();

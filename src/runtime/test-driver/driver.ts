@@ -84,7 +84,9 @@ export class TopologyTestDriver {
     }
     const output = { send: (topic: string, partition: number | undefined, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined) => this.capture(topic, key, value, timestamp, headers) };
     const changelog = { append: (topic: string, _p: number, key: Uint8Array, value: Uint8Array | null, timestamp: number, headers?: Headers) => this.capture(topic, key, value, timestamp, headers) };
-    const common = { topology: this.topology, partition: 0, config: this.config, output, changelog, wallClock: () => this.wallClock, numPartitions: () => 1, log: () => undefined };
+    // One record cache for all stores, as the TopologyTestDriver's single ThreadCache.
+    const cacheBudget = { maxBytes: this.config.cacheMaxBytes, bytes: 0 };
+    const common = { topology: this.topology, partition: 0, config: this.config, output, changelog, wallClock: () => this.wallClock, numPartitions: () => 1, log: () => undefined, cacheBudget };
     this.globalTask = globalNodes.size ? new Task({ ...common, nodes: globalNodes, taskId: 'global', stores: globalStores }) : null;
     this.task = mainNodes.size ? new Task({ ...common, nodes: mainNodes, taskId: '0_0', stores: mainStores, sharedStores: globalStores }) : null;
     for (const t of this.globalTask?.topics() ?? []) this.globalTopics.add(t);

@@ -5,6 +5,8 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedTable;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -115,6 +117,24 @@ final class AggregationScenarios {
                     (k, v, agg) -> agg + "+" + v, (k, v, agg) -> agg + "-" + v, strStore("agg"))
                 .toStream().to("output"))
             .in("input").out("output").kv("agg").bothCaching()));
+        // Small record caches: evictions (and the records forwarded on eviction) follow Kafka's entry size estimate,
+        // and all stores of the thread share one budget (ThreadCache), evicting from the cache being written.
+        l.add(Inputs.random(Scenario.of("cache-small-count")
+            .desc("statestore.cache.max.bytes=150: builder.stream(\"input\").groupByKey().count(Materialized.as(\"counts\")).toStream().to(\"output\", Produced.with(Serdes.String(), Serdes.Long()));")
+            .prop(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 150L)
+            .dsl(b -> b.<String, String>stream("input").groupByKey().count(longStore("counts")).toStream().to("output", LONG_OUT))
+            .in("input").out("output", S, L).kv("counts"), 901, 60, List.of("input")));
+        l.add(Inputs.random(Scenario.of("cache-small-shared-two-stores")
+            .desc("statestore.cache.max.bytes=300, two aggregations of one grouped stream: g = builder.stream(\"input\").groupByKey(); "
+                + "g.count(Materialized.as(\"counts\")).toStream().to(\"output\", Produced.with(Serdes.String(), Serdes.Long())); "
+                + "g.reduce((agg, v) -> agg + \",\" + v, Materialized.as(\"reduced\")).toStream().to(\"output2\");")
+            .prop(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 300L)
+            .dsl(b -> {
+                KGroupedStream<String, String> g = b.<String, String>stream("input").groupByKey();
+                g.count(longStore("counts")).toStream().to("output", LONG_OUT);
+                g.reduce((agg, v) -> agg + "," + v, strStore("reduced")).toStream().to("output2");
+            })
+            .in("input").out("output", S, L).out("output2").kv("counts").kv("reduced"), 902, 80, List.of("input")));
         return l;
     }
 
