@@ -3,7 +3,8 @@
  * seek by offset or timestamp, pause/resume. Positions live here; committed offsets in the log.
  */
 import { randomUUID } from 'node:crypto';
-import type { LogBackend } from './backend.ts';
+import type { FetchResult, LogBackend } from './backend.ts';
+import { RemoteBackend } from './remote-backend.ts';
 import { LogStoreError } from './errors.ts';
 import type { Subscription } from './groups.ts';
 import type { ConsumerRecord, Isolation, OffsetAndPartition, TopicPartition } from './types.ts';
@@ -60,6 +61,7 @@ export class ConsumerImpl implements Consumer {
   private readonly isolation: Isolation;
 
   constructor(private readonly backend: LogBackend, private readonly opts: ConsumerOptions = {}) {
+    this.prefetch = backend instanceof RemoteBackend;
     this.group = opts.groupId ?? `__anonymous-${this.memberId}`;
     this.isolation = opts.isolation ?? 'read_uncommitted';
   }
@@ -129,13 +131,27 @@ export class ConsumerImpl implements Consumer {
       return [];
     }
     const positions = active.map((tp) => ({ ...tp, offset: this.positions.get(key(tp))! }));
-    const res = await this.backend.fetch(positions, {
-      maxRecords: opts.maxRecords ?? this.opts.maxPollRecords ?? 500, isolation: this.isolation, timeoutMs,
-    }, this.abort.signal);
+    const fetchOpts = { maxRecords: opts.maxRecords ?? this.opts.maxPollRecords ?? 500, isolation: this.isolation, timeoutMs };
+    const ahead = this.prefetched;
+    this.prefetched = null;
+    const res = ahead && samePositions(ahead.positions, positions) && ahead.maxRecords === fetchOpts.maxRecords
+      ? await ahead.result
+      : await this.backend.fetch(positions, fetchOpts, this.abort.signal);
     // a seek or reassignment during the fetch wins over the fetched positions
     positions.forEach((p, i) => { if (this.positions.get(key(p)) === p.offset) this.positions.set(key(p), res.next[i]); });
+    if (this.prefetch && res.records.length > 0 && !this.closed) {
+      // While the caller processes this batch, the owner reads the next one (Kafka's fetcher does the same).
+      const next = positions.map((p, i) => ({ ...p, offset: res.next[i] }));
+      const result = this.backend.fetch(next, fetchOpts, this.abort.signal);
+      result.catch(() => undefined); // surfaces if the next poll uses it
+      this.prefetched = { positions: next, maxRecords: fetchOpts.maxRecords, result };
+    }
     return res.records.filter((r) => this.positions.has(key(r)));
   }
+
+  /** Remote logs only: the fetch of the next batch, started when a poll returned (used if nothing moved since). */
+  private prefetched: { positions: OffsetAndPartition[]; maxRecords: number; result: Promise<FetchResult> } | null = null;
+  private readonly prefetch: boolean;
 
   async *[Symbol.asyncIterator](): AsyncIterator<ConsumerRecord[]> {
     while (!this.closed) {
@@ -206,4 +222,12 @@ export class ConsumerImpl implements Consumer {
     this.abort.abort();
     if (this.sub) await this.backend.leaveGroup(this.group, this.memberId).catch(() => {});
   }
+}
+
+function samePositions(a: OffsetAndPartition[], b: OffsetAndPartition[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].topic !== b[i].topic || a[i].partition !== b[i].partition || a[i].offset !== b[i].offset) return false;
+  }
+  return true;
 }

@@ -12,7 +12,8 @@ import { LocalBackend } from './local-backend.ts';
 import { acquireLock, readLock, releaseLock } from './lock.ts';
 import { ProducerImpl, type Producer, type ProducerOptions } from './producer.ts';
 import { RemoteBackend } from './remote-backend.ts';
-import { serve, stopServing } from './server.ts';
+import { serve, servePort, stopServing } from './server.ts';
+import type { MessagePort } from 'node:worker_threads';
 import type { ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
 
 export interface LogStoreOptions {
@@ -106,6 +107,20 @@ export class LogStore {
     const holder = readLock(dir);
     if (!holder) throw new LogStoreError('REMOTE', `no process owns data dir ${dir} (no lock file): open it with LogStore.open('${dir}')`);
     return LogStore.connectTo(dir, holder.socket, holder.pid);
+  }
+
+  /**
+   * @internal Stream threads (worker_threads) of streams-run: the main thread serves its log on a MessagePort
+   * (`serveThread`), the thread uses it through `overPort`.
+   */
+  static overPort(dir: string, port: MessagePort): LogStore {
+    return new LogStore(dir, RemoteBackend.overPort(port), 'client', process.pid);
+  }
+
+  /** @internal See `overPort`. */
+  serveThread(port: MessagePort): void {
+    this.checkOpen();
+    servePort(this.backend, port);
   }
 
   private static async connectTo(dir: string, socket: string, pid: number): Promise<LogStore> {

@@ -1,5 +1,9 @@
-/** A LogBackend in another process (the data dir's owner), reached over its unix socket. */
+/**
+ * A LogBackend owned by someone else: another process (the data dir's owner, over its unix socket, JSON lines) or
+ * the main thread of this process (a stream thread's MessagePort, structured clone: bytes travel as bytes).
+ */
 import net from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
 import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, TxnRef } from './backend.ts';
 import { LogStoreError, type LogStoreErrorCode } from './errors.ts';
 import type { Subscription } from './groups.ts';
@@ -7,37 +11,67 @@ import type {
   ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription, TopicOptions, TopicPartition,
 } from './types.ts';
 import { decodeMessage, encodeMessage, lineReader } from './wire.ts';
+import { packRecords, unpackConsumerRecords, unpackMetadata, type PackedMetadata, type PackedRecords } from './packing.ts';
 
-interface Reply { id: number; r?: unknown; e?: { message: string; code?: string } }
+/** What fetchPacked and readPacked answer (server.ts). */
+export interface PackedRead {
+  packed: PackedRecords;
+  next: number[] | number;
+}
+
+export interface Reply { id: number; r?: unknown; e?: { message: string; code?: string } }
+
+/** How requests reach the owner: `send` one request; the transport calls back `receive` and `lost`. */
+interface Transport {
+  send(request: { id: number; m: string; a: unknown[] }): void;
+  end(): void;
+}
 
 export class RemoteBackend implements LogBackend {
   private nextId = 1;
   private calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private closed = false;
+  private transport!: Transport;
 
-  private constructor(private readonly conn: net.Socket, readonly socket: string, readonly ownerPid: number) {
-    conn.on('data', lineReader((line) => {
-      const m = decodeMessage(line) as Reply;
-      const c = this.calls.get(m.id);
-      if (!c) return;
-      this.calls.delete(m.id);
-      if (m.e) c.reject(new LogStoreError((m.e.code as LogStoreErrorCode) ?? 'REMOTE', m.e.message));
-      else c.resolve(m.r);
-    }));
-    conn.on('close', () => {
-      this.closed = true;
-      for (const c of this.calls.values()) c.reject(new LogStoreError('REMOTE', `the owner of the data dir (pid ${ownerPid}) closed the connection on ${socket}`));
-      this.calls.clear();
-    });
-    conn.on('error', () => {});
-  }
+  private constructor(readonly where: string, readonly ownerPid: number) {}
 
   static connect(socket: string, ownerPid: number): Promise<RemoteBackend> {
     return new Promise((resolve, reject) => {
       const conn = net.createConnection(socket);
-      conn.once('connect', () => { conn.off('error', reject); resolve(new RemoteBackend(conn, socket, ownerPid)); });
+      conn.once('connect', () => {
+        conn.off('error', reject);
+        const b = new RemoteBackend(socket, ownerPid);
+        b.transport = { send: (req) => conn.write(encodeMessage(req)), end: () => conn.end() };
+        conn.on('data', lineReader((line) => b.receive(decodeMessage(line) as Reply)));
+        conn.on('close', () => b.lost(`the owner of the data dir (pid ${ownerPid}) closed the connection on ${socket}`));
+        conn.on('error', () => {});
+        resolve(b);
+      });
       conn.once('error', (e) => reject(new LogStoreError('REMOTE', `cannot reach the owner (pid ${ownerPid}) of the data dir on ${socket}: ${e.message}`)));
     });
+  }
+
+  /** The log of this process's main thread, for a stream thread (see server.ts servePort). */
+  static overPort(port: MessagePort): RemoteBackend {
+    const b = new RemoteBackend('the main thread', process.pid);
+    b.transport = { send: (req) => port.postMessage(req), end: () => port.close() };
+    port.on('message', (m: Reply) => b.receive(m));
+    port.on('close', () => b.lost('the main thread closed the log port'));
+    return b;
+  }
+
+  private receive(m: Reply): void {
+    const c = this.calls.get(m.id);
+    if (!c) return;
+    this.calls.delete(m.id);
+    if (m.e) c.reject(new LogStoreError((m.e.code as LogStoreErrorCode) ?? 'REMOTE', m.e.message));
+    else c.resolve(m.r);
+  }
+
+  private lost(why: string): void {
+    this.closed = true;
+    for (const c of this.calls.values()) c.reject(new LogStoreError('REMOTE', why));
+    this.calls.clear();
   }
 
   private call<T>(m: string, ...a: unknown[]): Promise<T> {
@@ -45,7 +79,7 @@ export class RemoteBackend implements LogBackend {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.conn.write(encodeMessage({ id, m, a }));
+      this.transport.send({ id, m, a });
     });
   }
 
@@ -55,10 +89,13 @@ export class RemoteBackend implements LogBackend {
   deleteTopic(name: string): Promise<void> { return this.call('deleteTopic', name); }
   listGroups(): Promise<string[]> { return this.call('listGroups'); }
   groupLag(groupId: string): Promise<PartitionLag[]> { return this.call('groupLag', groupId); }
-  produce(records: ProducerRecord[], txn?: TxnRef): Promise<RecordMetadata[]> { return this.call('produce', records, txn); }
-  fetch(positions: OffsetAndPartition[], opts: FetchOptions): Promise<FetchResult> {
+  async produce(records: ProducerRecord[], txn?: TxnRef): Promise<RecordMetadata[]> {
+    return unpackMetadata(await this.call<PackedMetadata>('producePacked', packRecords(records), txn));
+  }
+  async fetch(positions: OffsetAndPartition[], opts: FetchOptions): Promise<FetchResult> {
     // the wait happens in the owner; cap it so that close() here is not held up for long
-    return this.call('fetch', positions, { ...opts, timeoutMs: Math.min(opts.timeoutMs, 1000) });
+    const r = await this.call<PackedRead>('fetchPacked', positions, { ...opts, timeoutMs: Math.min(opts.timeoutMs, 1000) });
+    return { records: unpackConsumerRecords(r.packed), next: r.next as number[] };
   }
   listOffsets(tps: TopicPartition[], spec: OffsetSpec): Promise<number[]> { return this.call('listOffsets', tps, spec); }
   joinGroup(groupId: string, memberId: string, sub: Subscription): Promise<void> { return this.call('joinGroup', groupId, memberId, sub); }
@@ -70,12 +107,13 @@ export class RemoteBackend implements LogBackend {
   endTransaction(txn: TxnRef, commit: boolean, offsets: GroupOffsets[]): Promise<void> { return this.call('endTransaction', txn, commit, offsets); }
   maintenance(): Promise<void> { return this.call('maintenance'); }
   deleteRecords(offsets: OffsetAndPartition[]): Promise<number> { return this.call('deleteRecords', offsets); }
-  read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation?: Isolation): Promise<{ records: ConsumerRecord[]; next: number }> {
-    return this.call('read', tp, fromOffset, maxRecords, isolation);
+  async read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation?: Isolation): Promise<{ records: ConsumerRecord[]; next: number }> {
+    const r = await this.call<PackedRead>('readPacked', tp, fromOffset, maxRecords, isolation);
+    return { records: unpackConsumerRecords(r.packed), next: r.next as number };
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.conn.end();
+    this.transport.end();
   }
 }

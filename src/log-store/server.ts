@@ -5,12 +5,17 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import type { LogBackend } from './backend.ts';
+import type { MessagePort } from 'node:worker_threads';
+import type { LogBackend, TxnRef } from './backend.ts';
+import type { LocalBackend } from './local-backend.ts';
+import { packMetadata, packRecords, unpackProducerRecords, type PackedRecords } from './packing.ts';
 import { decodeMessage, encodeMessage, lineReader } from './wire.ts';
+import type { PackedRead, Reply } from './remote-backend.ts';
 
 const METHODS = new Set([
   'createTopic', 'listTopics', 'describeTopic', 'deleteTopic', 'listGroups', 'groupLag', 'produce', 'fetch', 'listOffsets',
   'joinGroup', 'leaveGroup', 'assignment', 'commitOffsets', 'committed', 'initTransactions', 'endTransaction', 'maintenance', 'read', 'deleteRecords',
+  'fetchPacked', 'readPacked', 'producePacked',
 ]);
 
 export interface Request {
@@ -30,6 +35,61 @@ export function stopServing(server: net.Server): Promise<void> {
   });
 }
 
+type Args<T extends 'fetch' | 'read'> = Parameters<LocalBackend[T]>;
+
+/** The record-heavy calls travel packed (packing.ts); the owner unpacks, calls the plain method and packs the answer. */
+const PACKED: Record<string, (b: LogBackend, a: unknown[]) => Promise<unknown>> = {
+  async fetchPacked(b, a) {
+    const r = await b.fetch(...(a as Args<'fetch'>));
+    return { packed: packRecords(r.records), next: r.next } satisfies PackedRead;
+  },
+  async readPacked(b, a) {
+    const r = await (b as LocalBackend).read(...(a as Args<'read'>));
+    return { packed: packRecords(r.records), next: r.next } satisfies PackedRead;
+  },
+  async producePacked(b, a) {
+    return packMetadata(await b.produce(unpackProducerRecords(a[0] as PackedRecords), a[1] as TxnRef | undefined));
+  },
+};
+
+/** Calls the backend method a request names; the reply carries the result or the error. */
+async function dispatch(backend: LogBackend, req: Request, joined: Map<string, string>): Promise<Reply> {
+  try {
+    if (!METHODS.has(req.m)) throw new Error(`unknown method '${req.m}'`);
+    if (req.m === 'joinGroup') joined.set(req.a[1] as string, req.a[0] as string);
+    if (req.m === 'leaveGroup') joined.delete(req.a[1] as string);
+    const packed = PACKED[req.m];
+    const fn = (backend as unknown as Record<string, (...a: unknown[]) => unknown>)[req.m];
+    const r = packed ? await packed(backend, req.a) : await fn.apply(backend, req.a);
+    return { id: req.id, r: r === undefined ? null : r };
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    return { id: req.id, e: { message: err.message, code: err.code } };
+  }
+}
+
+function leaveAll(backend: LogBackend, joined: Map<string, string>): void {
+  for (const [member, group] of joined) void backend.leaveGroup(group, member);
+}
+
+/**
+ * Serves a stream thread of this process on a MessagePort. Structured clone carries records' bytes as bytes
+ * (the socket's JSON lines base64 every key and value: 2 stream threads over the socket ran at half the speed of one).
+ */
+export function servePort(backend: LogBackend, port: MessagePort): void {
+  const joined = new Map<string, string>();
+  port.on('message', (req: Request) => {
+    void dispatch(backend, req, joined).then((reply) => {
+      try {
+        port.postMessage(reply);
+      } catch {
+        // the thread is gone
+      }
+    });
+  });
+  port.on('close', () => leaveAll(backend, joined));
+}
+
 export function serve(backend: LogBackend, socket: string): Promise<net.Server> {
   fs.rmSync(socket, { force: true });
   const open = new Set<net.Socket>();
@@ -40,25 +100,13 @@ export function serve(backend: LogBackend, socket: string): Promise<net.Server> 
     const read = lineReader((line) => {
       let req: Request;
       try { req = decodeMessage(line) as Request; } catch { conn.destroy(); return; }
-      void (async () => {
-        try {
-          if (!METHODS.has(req.m)) throw new Error(`unknown method '${req.m}'`);
-          if (req.m === 'joinGroup') joined.set(req.a[1] as string, req.a[0] as string);
-          if (req.m === 'leaveGroup') joined.delete(req.a[1] as string);
-          const fn = (backend as unknown as Record<string, (...a: unknown[]) => unknown>)[req.m];
-          const r = await fn.apply(backend, req.a);
-          if (!conn.destroyed) conn.write(encodeMessage({ id: req.id, r: r === undefined ? null : r }));
-        } catch (e) {
-          const err = e as Error & { code?: string };
-          if (!conn.destroyed) conn.write(encodeMessage({ id: req.id, e: { message: err.message, code: err.code } }));
-        }
-      })();
+      void dispatch(backend, req, joined).then((reply) => {
+        if (!conn.destroyed) conn.write(encodeMessage(reply));
+      });
     });
     conn.on('data', read);
     conn.on('error', () => {});
-    conn.on('close', () => {
-      for (const [member, group] of joined) void backend.leaveGroup(group, member);
-    });
+    conn.on('close', () => leaveAll(backend, joined));
   });
   connections.set(server, open);
   return new Promise((resolve, reject) => {

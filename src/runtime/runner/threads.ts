@@ -3,7 +3,7 @@
  * tasks over worker threads and aggregates their metrics. Interactive queries need the stores in this thread,
  * so `store()` is only available with one stream thread.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { LogStore } from '../../log-store/index.ts';
 import type { App, RunningApp } from '../app.ts';
 import type { StreamsConfig } from '../config.ts';
@@ -35,8 +35,11 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const metrics: Array<RunnerMetrics | null> = groups.map(() => null);
   let failure: Error | null = null;
   const workers = groups.map((ids, thread) => {
-    const data: WorkerInput = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, taskIds: ids, thread };
-    return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: data });
+    // The thread reaches the log over a MessagePort: records' bytes cross by structured clone, not JSON + base64.
+    const { port1, port2 } = new MessageChannel();
+    o.log.serveThread(port1);
+    const data: WorkerInput = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, taskIds: ids, thread, logPort: port2 };
+    return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: data, transferList: [port2] });
   });
   const closed = workers.map((w, i) => new Promise<void>((resolve) => {
     w.on('message', (m: Msg) => {

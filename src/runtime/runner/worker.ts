@@ -1,9 +1,9 @@
 /**
  * One stream thread (worker_threads). Functions cannot cross threads, so the thread loads the app module
- * itself, reaches the log through the owning process's socket (LogStore.connect) and runs only its tasks.
+ * itself, reaches the log through a MessagePort served by the main thread (LogStore.serveThread) and runs only its tasks.
  * Messages to the parent: started | metrics | error | closed; from the parent: close.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { LogStore } from '../../log-store/index.ts';
 import type { App } from '../app.ts';
 import { resolveConfig, type StreamsConfig } from '../config.ts';
@@ -16,6 +16,8 @@ export interface WorkerInput {
   overrides: StreamsConfig;
   taskIds: string[];
   thread: number;
+  /** The main thread's log (LogStore.serveThread). */
+  logPort: MessagePort;
 }
 
 const input = workerData as WorkerInput;
@@ -27,7 +29,7 @@ try {
   const app = mod.default;
   if (!app || typeof app.topology !== 'function') throw new Error(`${input.appModule} must export default defineApp(...)`);
   const config = resolveConfig(app.applicationId, { ...app.config, ...input.overrides });
-  const log = await LogStore.connect(input.dataDir);
+  const log = LogStore.overPort(input.dataDir, input.logPort);
   const owned = new Set(input.taskIds);
   const runner = new AppRunner({
     log, topology: app.topology(), config, stateDir: input.stateDir, createTopics: false,
