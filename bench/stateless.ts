@@ -12,7 +12,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LogStore, defineApp, serdes } from '../src/index.ts';
+import { LogStore } from '../src/index.ts';
+import { pass, project, type Event } from './apps/events.ts';
 import { child, endOffsets, processed, runApp } from './lib/app-run.ts';
 import { TS_BASE, json120, keyIndexes, peakRssMB, rng } from './lib/gen.ts';
 import { appendResult, machine, median } from './lib/machine.ts';
@@ -25,9 +26,6 @@ const base = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'b1-
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-type Event = { user: string; type: string; page: string; amount: number; ts: number; session: string };
-const pass = (v: Event) => v.amount < 50;
-const project = (v: Event) => ({ user: v.user, page: v.page, cents: Math.round(v.amount * 100), ts: v.ts });
 
 /** Record i of the seeded stream (seeded per chunk of 10k so any chunk can be regenerated alone). */
 function chunk(from: number, to: number): Array<{ key: Uint8Array; value: Uint8Array }> {
@@ -75,24 +73,14 @@ function bare(n: number): number {
   return s / 1000;
 }
 
-function app(id: string, input: string, output: string) {
-  return defineApp({
-    applicationId: id,
-    build(b) {
-      b.stream(input, { key: serdes.string(), value: serdes.json<Event>() })
-        .filter((_k, v) => pass(v))
-        .mapValues((v) => project(v))
-        .to(output, { key: serdes.string(), value: serdes.json() });
-    },
-  });
-}
-
 if (process.env.B1_CHILD) {
   // one measured run in this process (a fresh process per run: clean peak RSS, and see app-run.ts)
-  const { id, input, n } = JSON.parse(process.env.B1_CHILD) as { id: string; input: string; n: number };
+  const { id, input, n, threads } = JSON.parse(process.env.B1_CHILD) as { id: string; input: string; n: number; threads: number };
   const dir = process.env.B1_DIR!;
-  const out = `out-${id}`;
-  const r = await runApp(app(id, input, out), dir, {}, (running) => processed(running, n));
+  Object.assign(process.env, { B1_APP_ID: id, B1_APP_INPUT: input, B1_APP_OUTPUT: `out-${id}` }); // before the app module loads
+  const appModule = new URL('./apps/stateless-app.ts', import.meta.url).href;
+  const { default: app } = (await import(appModule)) as typeof import('./apps/stateless-app.ts');
+  const r = await runApp(app, dir, { numStreamThreads: threads, appModule }, (running) => processed(running, n));
   console.log(JSON.stringify({ recPerSec: n / r.seconds, cpuPer1M: (r.cpuSeconds / n) * 1e6, rss: peakRssMB() }));
   process.exit(0);
 }
@@ -101,13 +89,14 @@ let log = await LogStore.open(base);
 const t = performance.now();
 const main = await fill(log, 'b1-in', N);
 const warm = await fill(log, 'b1-warm', WARM);
-for (const id of ['b1-app-warm', ...Array.from({ length: RUNS }, (_, i) => `b1-app${i}`)]) await log.admin.createTopic(`out-${id}`, { partitions: PARTITIONS });
+const ids = ['b1-app-warm', ...Array.from({ length: RUNS }, (_, i) => `b1-app${i}`), ...Array.from({ length: RUNS }, (_, i) => `b1-app${i}-2t`)];
+for (const id of ids) await log.admin.createTopic(`out-${id}`, { partitions: PARTITIONS });
 await log.close();
 console.log(`B1: prefilled ${N} + ${WARM} records (${(main.bytes / N).toFixed(0)} B/value, ${((main.passing / N) * 100).toFixed(1)}% pass) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 type RunOut = { recPerSec: number; cpuPer1M: number; rss: number };
-async function once(id: string, input: string, n: number, passing: number): Promise<RunOut> {
-  const r = await child<RunOut>(import.meta.url, { B1_CHILD: JSON.stringify({ id, input, n }), B1_DIR: base });
+async function once(id: string, input: string, n: number, passing: number, threads = 1): Promise<RunOut> {
+  const r = await child<RunOut>(import.meta.url, { B1_CHILD: JSON.stringify({ id, input, n, threads }), B1_DIR: base });
   log = await LogStore.open(base);
   const got = await endOffsets(log, `out-${id}`);
   await log.close();
@@ -118,19 +107,24 @@ async function once(id: string, input: string, n: number, passing: number): Prom
 await once('b1-app-warm', 'b1-warm', WARM, warm.passing);
 bare(WARM);
 const runs: RunOut[] = [];
+const runs2: RunOut[] = [];
 const bares = [];
 for (let i = 0; i < RUNS; i++) {
   runs.push(await once(`b1-app${i}`, 'b1-in', N, main.passing));
+  runs2.push(await once(`b1-app${i}-2t`, 'b1-in', N, main.passing, 2));
   bares.push(N / bare(N));
-  console.log(`  run ${i}: ${Math.round(runs[i].recPerSec)} rec/s, ${runs[i].cpuPer1M.toFixed(2)} CPU-s/1M, peak RSS ${runs[i].rss.toFixed(0)} MB; bare ${Math.round(bares[i])} rec/s`);
+  console.log(`  run ${i}: ${Math.round(runs[i].recPerSec)} rec/s, ${runs[i].cpuPer1M.toFixed(2)} CPU-s/1M, peak RSS ${runs[i].rss.toFixed(0)} MB; ` +
+    `2 threads ${Math.round(runs2[i].recPerSec)} rec/s, ${runs2[i].cpuPer1M.toFixed(2)} CPU-s/1M; bare ${Math.round(bares[i])} rec/s`);
 }
 fs.rmSync(base, { recursive: true, force: true });
 const rps = median(runs.map((r) => r.recPerSec));
 const cpu = median(runs.map((r) => r.cpuPer1M));
 const bareRps = median(bares);
 const rss = Math.max(...runs.map((r) => r.rss));
-console.log(`B1 stateless: ${Math.round(rps).toLocaleString('en')} rec/s, ${cpu.toFixed(2)} CPU-s per 1M, bare JSON loop ${Math.round(bareRps).toLocaleString('en')} rec/s, ratio ${((rps / bareRps) * 100).toFixed(0)}% (target >= 60%), peak RSS ${rss.toFixed(0)} MB`);
+const rps2 = median(runs2.map((r) => r.recPerSec));
+const twoThreads = `${Math.round(rps2)} rec/s (${(rps2 / rps).toFixed(2)}x), ${median(runs2.map((r) => r.cpuPer1M)).toFixed(2)} CPU-s/1M, peak RSS ${Math.max(...runs2.map((r) => r.rss)).toFixed(0)} MB`;
+console.log(`B1 stateless: ${Math.round(rps).toLocaleString('en')} rec/s, ${cpu.toFixed(2)} CPU-s per 1M, bare JSON loop ${Math.round(bareRps).toLocaleString('en')} rec/s, ratio ${((rps / bareRps) * 100).toFixed(0)}% (target >= 60%), peak RSS ${rss.toFixed(0)} MB; 2 threads: ${twoThreads}`);
 appendResult('B1 stateless (filter -> mapValues, 4 partitions, json120)',
   ['date', 'machine', 'fsync', 'records', 'rec/s (1 thread)', 'CPU-s per 1M', 'bare JSON loop rec/s', 'ratio', 'peak RSS', '2 threads', 'note'],
   [new Date().toISOString().slice(0, 10), machine(), 'none', `${N / 1e6}M (scaled from 10M)`, Math.round(rps), cpu.toFixed(2), Math.round(bareRps),
-    `${((rps / bareRps) * 100).toFixed(0)}%`, `${rss.toFixed(0)} MB`, 'not measured', process.env.BENCH_NOTE ?? '']);
+    `${((rps / bareRps) * 100).toFixed(0)}%`, `${rss.toFixed(0)} MB`, twoThreads, process.env.BENCH_NOTE ?? '']);

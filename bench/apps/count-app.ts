@@ -1,6 +1,7 @@
 /**
  * The B2 count app as a module of its own: with numStreamThreads > 1 each stream thread loads the app module
- * itself. Parameters come from the environment (worker threads inherit it): B2_APP_ID, B2_APP_INPUT, B2_APP_CACHING.
+ * itself. Parameters come from the environment (worker threads inherit it): B2_APP_ID, B2_APP_INPUT, B2_APP_CACHING;
+ * import the module only after setting them (the id is read at load).
  */
 import { defineApp, serdes } from '../../src/index.ts';
 

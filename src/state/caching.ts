@@ -215,6 +215,7 @@ export class CachingLayer implements BytesLayer {
   }
 
   restore(key: Uint8Array, value: Uint8Array | null, timestamp: number): void {
+    if (this.cache.size === 0 && this.lastMiss === null) return this.inner.restore(key, value, timestamp); // a restore before processing
     const k = toBinary(key);
     if (this.lastMiss === k) this.lastMiss = null;
     const e = this.cache.get(k);
@@ -264,6 +265,10 @@ export class CachingLayer implements BytesLayer {
     for (const entry of below) out.push(...merge.before(this.orderKey(entry[0]), entry));
     out.push(...merge.rest());
     return out;
+  }
+
+  bulkRestore(on: boolean): void {
+    this.inner.bulkRestore?.(on);
   }
 
   approximateNumEntries(): number {

@@ -69,6 +69,10 @@ export class ChangeLoggingLayer implements BytesLayer {
     return this.inner.rangeSync(q);
   }
 
+  bulkRestore(on: boolean): void {
+    this.inner.bulkRestore?.(on);
+  }
+
   approximateNumEntries(): number {
     return this.inner.approximateNumEntries();
   }

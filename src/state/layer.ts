@@ -46,6 +46,11 @@ export interface BytesLayer {
   close(): Promise<void>;
   /** Apply one changelog record without logging it. */
   restore(key: Uint8Array, value: Uint8Array | null, timestamp: number): void;
+  /**
+   * Bulk restoration on/off (Kafka toggles RocksDB for bulk loading the same way): while on, restored records may
+   * be invisible to reads until the next flush. The runtime turns it on around a store's changelog restore.
+   */
+  bulkRestore?(on: boolean): void;
   /** Segmented stores: segment ids (caches order their entries segment-major, as the store does). */
   readonly segments?: SegmentIds;
   /** Caching layer only: install the flush listener; returns true when caching is on. */

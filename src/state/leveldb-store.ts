@@ -12,6 +12,9 @@
 import { concatBytes, prefixEnd, toBinary } from './bytes.ts';
 import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
 import { closeLevelDb, openLevelDb, type LevelDb, type OpenedDb } from './leveldb-open.ts';
+import type { AbstractChainedBatch } from 'abstract-level';
+
+type ChainedBatch = AbstractChainedBatch<LevelDb, Uint8Array, Uint8Array>;
 import { SortedKeys } from './sorted-keys.ts';
 import type { StoreInitContext } from './types.ts';
 
@@ -23,6 +26,9 @@ interface Pending {
 }
 
 const KNOWN_MAX = 1 << 18;
+
+/** Restored records per background LevelDB batch write. */
+const RESTORE_BATCH = 100_000;
 
 /**
  * Pending writes beyond this many keys are written down in the background before the commit, so state larger
@@ -120,12 +126,61 @@ export class LevelDbBytesStore implements BytesLayer {
     }
   }
 
+  /**
+   * In bulk restore mode (bulkRestore), changelog records go straight into a LevelDB batch (native memory), written in the background every
+   * RESTORE_BATCH records and at flush: no pending map and no existence read per key, so the entry count is
+   * recounted by a key scan after the restore (`flush`). Restores happen before the task processes anything, and
+   * a restore with pending writes (not the runtime's case) takes the ordinary put path to keep their order.
+   */
   restore(key: Uint8Array, value: Uint8Array | null): void {
-    this.put(key, value);
+    if (!this.bulk || this.pending.size > 0 || this.flushing !== null || this.index) return this.put(key, value);
+    const ops = (this.restoring ??= this.db.batch());
+    if (value === null) ops.del(this.full(key));
+    else {
+      ops.put(this.full(key), value);
+      this.count++; // an upper bound until the recount (a compacted changelog has about one record per key)
+    }
+    if (this.known.size > 0) this.known.clear();
+    if (++this.restoringOps >= RESTORE_BATCH) this.writeRestored();
+  }
+
+  bulkRestore(on: boolean): void {
+    this.bulk = on;
+    if (!on) this.writeRestored();
+  }
+
+  private bulk = false;
+  private restoring: ChainedBatch | null = null;
+  private restoringOps = 0;
+  /** The entry count is stale (restored without existence reads): recount at the next flush. */
+  private recount = false;
+
+  private writeRestored(): void {
+    const ops = this.restoring;
+    if (!ops) return;
+    this.restoring = null;
+    this.restoringOps = 0;
+    this.recount = true;
+    this.empty = false;
+    this.flushChain = this.flushChain.then(() => ops.write());
+  }
+
+  /** Counts the keys again after a restore, in the background (after the open's count scan); close() waits for it. */
+  private recountKeys(): void {
+    this.recount = false;
+    this.countScan = this.countScan.then(async () => {
+      let n = 0;
+      const it = this.db.keys(this.bounds({ from: null, to: null }));
+      for (let batch = await it.nextv(10_000); batch.length > 0; batch = await it.nextv(10_000)) n += batch.length;
+      await it.close();
+      this.count = n;
+    });
   }
 
   flush(): Promise<void> {
+    this.writeRestored();
     this.flushChain = this.flushChain.then(() => this.writeDown());
+    if (this.recount) this.flushChain = this.flushChain.then(() => this.recountKeys());
     return this.flushChain;
   }
 
@@ -201,6 +256,8 @@ export class LevelDbBytesStore implements BytesLayer {
 
   /** Drops every key of this store (a whole expired segment) with one range delete. */
   async destroy(): Promise<void> {
+    if (this.restoring) await this.restoring.close();
+    this.restoring = null;
     await this.flushChain;
     this.pending.clear();
     this.known.clear();

@@ -75,6 +75,10 @@ export abstract class MeteredBase<K> implements StateStoreInternal {
     this.inner.restore(key, value, timestamp);
   }
 
+  bulkRestore(on: boolean): void {
+    this.inner.bulkRestore?.(on);
+  }
+
   /** Entries in the bytes store (cached, not yet flushed writes are not counted, as in Kafka). */
   approximateNumEntries(): number {
     return this.inner.approximateNumEntries();

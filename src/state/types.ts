@@ -56,6 +56,8 @@ export interface StateStoreInternal {
   close(): Promise<void>;
   /** Restore: apply one changelog record (bytes) without logging it again. */
   restore?(key: Uint8Array, value: Uint8Array | null, timestamp: number): void;
+  /** See BytesLayer.bulkRestore: on around a changelog restore, then a flush. */
+  bulkRestore?(on: boolean): void;
 }
 
 /** A value with its timestamp: what DSL key-value stores hold (Kafka's ValueAndTimestamp). */

@@ -56,6 +56,41 @@ describe('leveldb bytes store', () => {
     await again.close();
   });
 
+  it('bulk restore writes changelog records in native batches, visible after the flush, and recounts the entries', async () => {
+    const { dir, cleanup } = tempTaskDir();
+    cleanups.push(cleanup);
+    const s = new LevelDbBytesStore();
+    await s.init(fakeContext({ taskDir: dir }), 'counts');
+    s.put(bytes('old'), bytes('x'));
+    await s.flush();
+    s.bulkRestore(true);
+    for (let i = 0; i < 250_000; i++) s.restore(bytes(`k${i % 200_000}`), bytes(String(i)));
+    s.restore(bytes('old'), null);
+    s.restore(bytes('k7'), null);
+    s.bulkRestore(false);
+    await s.flush();
+    expect(text(s.get(bytes('k199999'))!)).toBe('199999');
+    expect(text(s.get(bytes('k0'))!)).toBe('200000'); // the later record of a key wins
+    expect(s.get(bytes('k7'))).toBeUndefined();
+    expect(s.get(bytes('old'))).toBeUndefined();
+    await (s as unknown as { countScan: Promise<void> }).countScan; // the background recount after the restore
+    expect(s.approximateNumEntries()).toBe(199_999);
+    await s.close();
+    const third = new LevelDbBytesStore();
+    await third.init(fakeContext({ taskDir: dir }), 'counts');
+    await (third as unknown as { countScan: Promise<void> }).countScan;
+    expect(third.approximateNumEntries()).toBe(199_999);
+    await third.close();
+  });
+
+  it('outside bulk restore, a restored record is readable at once', async () => {
+    const s = new LevelDbBytesStore();
+    await s.init(fakeContext(), 'kv');
+    s.restore(bytes('a'), bytes('1'));
+    expect(text(s.get(bytes('a'))!)).toBe('1');
+    await s.close();
+  });
+
   it('uses a temp dir removed on close when the task has no directory', async () => {
     const s = new LevelDbBytesStore();
     await s.init(fakeContext(), 'tmp-store');

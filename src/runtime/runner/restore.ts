@@ -44,6 +44,7 @@ export async function restoreStore(
     });
   };
   if (total > 0) report(false);
+  handle.internal.bulkRestore?.(true);
   while (offset < end) {
     const { records, next } = await log.read({ topic, partition }, offset, 20_000, { isolation });
     for (const r of records) {
@@ -55,6 +56,7 @@ export async function restoreStore(
     offset = next;
     if (Date.now() - lastReport > 1000) report(false);
   }
+  handle.internal.bulkRestore?.(false);
   await handle.internal.flush();
   report(true);
   return end;

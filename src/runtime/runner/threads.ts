@@ -88,7 +88,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       };
     },
     async lag() {
-      // as of each thread's last commit (threads report metrics every 500 ms)
+      // as of each thread's last commit (threads report metrics every 200 ms)
       return Object.assign({}, ...metrics.map((m) => m?.lag ?? {})) as Record<string, number>;
     },
     error: () => failure,

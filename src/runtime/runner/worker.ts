@@ -42,7 +42,7 @@ try {
   const timer = setInterval(() => {
     post({ type: 'metrics', metrics: runner.metrics() });
     if (runner.error) post({ type: 'error', message: String((runner.error as Error).message ?? runner.error) });
-  }, 500);
+  }, 200);
   port.on('message', (m: { type: string }) => {
     if (m.type !== 'close') return;
     clearInterval(timer);
