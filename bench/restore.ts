@@ -5,7 +5,7 @@
  *    restore rec/s and MB/s (changelog segment bytes on disk / time), time to RUNNING (start() resolved);
  *  - clean restart with checkpoint: start() reads the .checkpoint and replays nothing; time to RUNNING.
  * Each start is a fresh child process (peak RSS is that process's). Median of B4_RUNS (3) after a warm-up.
- * The 10M-key store of BENCHMARKS.md is not run by default (B4_KEYS=10000000 does it).
+ * The 10M-key store of BENCHMARKS.md is not run by default (B4_KEYS=10000000 does it). B4_KEEP=1 keeps the data dir.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -76,7 +76,8 @@ for (let i = -1; i < RUNS; i++) {
   clean.push(b);
   console.log(`  run ${i}: rebuild ${a.startSeconds.toFixed(2)} s (${a.restored} restored, RSS ${a.rss.toFixed(0)} MB); clean restart ${(b.startSeconds * 1000).toFixed(0)} ms (${b.restored} restored, RSS ${b.rss.toFixed(0)} MB)`);
 }
-fs.rmSync(base, { recursive: true, force: true });
+if (process.env.B4_KEEP) console.log(`B4: data dir kept at ${base} (B4_KEEP)`);
+else fs.rmSync(base, { recursive: true, force: true });
 const rs = median(rebuild.map((x) => x.startSeconds));
 const cs = median(clean.map((x) => x.startSeconds));
 const recS = records / rs;

@@ -25,7 +25,7 @@ import {
 } from './internal-topics.ts';
 import { partitionForKey } from './murmur2.ts';
 import { PartitionLog } from './partition-log.ts';
-import { CONTROL_ABORT, CONTROL_COMMIT, type RecordIn } from './record-batch.ts';
+import { CONTROL_ABORT, CONTROL_COMMIT, type RecordIn, type RecordVisitor } from './record-batch.ts';
 import { validateTopicName } from './topic-name.ts';
 import {
   DEFAULT_TOPIC_CONFIG, type ConsumerRecord, type FsyncPolicy, type Isolation, type OffsetAndPartition, type PartitionLag,
@@ -418,6 +418,16 @@ export class LocalBackend implements LogBackend {
     const records: ConsumerRecord[] = [];
     const next = this.partition(tp.topic, tp.partition).readRecords(fromOffset, maxRecords, isolation, records);
     return { records, next };
+  }
+
+  /** `read` with a visitor instead of record objects (changelog restore). */
+  readEach(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): { count: number; next: number } {
+    let count = 0;
+    const next = this.partition(tp.topic, tp.partition).readEach(fromOffset, maxRecords, isolation, (o, t, k, v, h) => {
+      count++;
+      each(o, t, k, v, h);
+    });
+    return { count, next };
   }
 
   // ---------- groups and offsets ----------

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, decodeRecords, encodeBatch, encodeControlBatch, readHeader,
+  ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, decodeRecords, encodeBatch, encodeControlBatch, forEachRecord, readHeader, type RecordVisitor,
   type BatchOptions, type RecordIn,
 } from './record-batch.ts';
 import { Segment, type BatchRef } from './segment.ts';
@@ -166,10 +166,17 @@ export class PartitionLog {
    * offset. Returns the next offset to read from.
    */
   readRecords(fromOffset: number, maxRecords: number, isolation: Isolation, out: ConsumerRecord[], maxBytes = 1 << 20): number {
+    const topic = this.topic, partition = this.partition;
+    return this.readEach(fromOffset, maxRecords, isolation, (offset, timestamp, key, value, headers) => {
+      out.push({ topic, partition, offset, key, value, timestamp, headers: headers ?? {} });
+    }, maxBytes);
+  }
+
+  /** readRecords with a visitor instead of record objects (changelog restore). Returns the next offset to read from. */
+  readEach(fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor, maxBytes = 1 << 20): number {
     const committed = isolation === 'read_committed';
     const limit = committed ? this.lastStableOffset : this.endOffset;
     let next = Math.max(fromOffset, this.startOffset);
-    const topic = this.topic, partition = this.partition;
     let count = 0;
     while (next < limit && count < maxRecords) {
       const batches = this.readBatches(next, maxBytes, limit);
@@ -183,10 +190,10 @@ export class PartitionLog {
         if (skip) { next = lastOffset + 1; continue; }
         const from = next;
         let stopAt = -1;
-        decodeRecords(b.buf, b.pos, h, (r) => {
-          if (r.offset < from || stopAt >= 0) return;
-          if (count >= maxRecords) { stopAt = r.offset; return; }
-          out.push({ topic, partition, offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
+        forEachRecord(b.buf, b.pos, h, (offset, timestamp, key, value, headers) => {
+          if (offset < from || stopAt >= 0) return;
+          if (count >= maxRecords) { stopAt = offset; return; }
+          each(offset, timestamp, key, value, headers);
           count++;
         });
         next = stopAt >= 0 ? stopAt : lastOffset + 1;

@@ -273,6 +273,14 @@ export function checkBatch(buf: Buffer, pos: number, end = buf.length): string |
 
 /** Decodes the records of the (already checked) batch at buf[pos..] and calls `each` for each one. */
 export function decodeRecords(buf: Buffer, pos: number, h: BatchHeader, each: (r: DecodedRecord) => void): void {
+  forEachRecord(buf, pos, h, (offset, timestamp, key, value, headers) => each({ offset, timestamp, key, value, headers: headers ?? {} }));
+}
+
+/** A record's parts as forEachRecord passes them; headers null when the record has none. */
+export type RecordVisitor = (offset: number, timestamp: number, key: Uint8Array | null, value: Uint8Array | null, headers: { [name: string]: Uint8Array } | null) => void;
+
+/** decodeRecords without an object per record (the consumer's and the restore's hot path). */
+export function forEachRecord(buf: Buffer, pos: number, h: BatchHeader, each: RecordVisitor): void {
   let p = pos + HEADER_SIZE;
   const end = pos + h.size;
   const logAppend = (h.attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0;
@@ -296,7 +304,7 @@ export function decodeRecords(buf: Buffer, pos: number, h: BatchHeader, each: (r
     if (vl > 0) p += vl;
     const hc = readVarint(buf, p);
     p = vpos;
-    const headers: { [name: string]: Uint8Array } = {};
+    const headers: { [name: string]: Uint8Array } | null = hc > 0 ? {} : null;
     for (let j = 0; j < hc; j++) {
       const hkl = readVarint(buf, p);
       p = vpos;
@@ -304,15 +312,11 @@ export function decodeRecords(buf: Buffer, pos: number, h: BatchHeader, each: (r
       p += hkl;
       const hvl = readVarint(buf, p);
       p = vpos;
-      headers[name] = hvl < 0 ? new Uint8Array(0) : buf.subarray(p, p + hvl);
+      headers![name] = hvl < 0 ? new Uint8Array(0) : buf.subarray(p, p + hvl);
       if (hvl > 0) p += hvl;
     }
     p = recEnd;
-    each({
-      offset: h.baseOffset + offDelta,
-      timestamp: logAppend ? h.maxTimestamp : h.baseTimestamp + tsDelta,
-      key, value, headers,
-    });
+    each(h.baseOffset + offDelta, logAppend ? h.maxTimestamp : h.baseTimestamp + tsDelta, key, value, headers);
   }
 }
 

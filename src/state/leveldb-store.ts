@@ -25,7 +25,7 @@ interface Pending {
   existed?: boolean;
 }
 
-const KNOWN_MAX = 1 << 18;
+const KNOWN_MAX = 1 << 17;
 
 /** Restored records per background LevelDB batch write. */
 const RESTORE_BATCH = 100_000;
@@ -35,7 +35,7 @@ const RESTORE_BATCH = 100_000;
  * than memory stays on disk between commits (B2: 10M distinct keys under 1 GB). As with RocksDB in Kafka, local
  * state may then run ahead of the changelog after a crash: at_least_once replays it, exactly_once wipes it.
  */
-const SPILL_KEYS = 50_000;
+const SPILL_KEYS = 20_000;
 
 export interface LevelDbOptions {
   /** A database owned by someone else (then `prefix` separates this store's keys). */

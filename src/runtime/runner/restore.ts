@@ -45,13 +45,12 @@ export async function restoreStore(
   };
   if (total > 0) report(false);
   handle.internal.bulkRestore?.(true);
+  const apply = (_offset: number, timestamp: number, key: Uint8Array | null, value: Uint8Array | null): void => {
+    if (key !== null) restore.call(handle.internal, key, value, timestamp);
+  };
   while (offset < end) {
-    const { records, next } = await log.read({ topic, partition }, offset, 20_000, { isolation });
-    for (const r of records) {
-      if (r.key === null) continue;
-      restore.call(handle.internal, r.key, r.value, r.timestamp);
-    }
-    restored += records.length;
+    const { count, next } = await log.readEach({ topic, partition }, offset, 20_000, { isolation }, apply);
+    restored += count;
     if (next <= offset) break;
     offset = next;
     if (Date.now() - lastReport > 1000) report(false);
