@@ -50,6 +50,21 @@ describe('crash recovery', () => {
     await expect(LogStore.open(dir, { serve: false })).rejects.toThrow(new RegExp(`corrupt record batch in .*00000000000000000000\\.log at byte position ${ends[0]}`));
   });
 
+  it('a sealed segment (not scanned at open) is CRC-checked when first read: corruption is an error, not data', async () => {
+    const dir = tmpDir('sealed');
+    await writeSome(dir, [['aaaa'], ['bbbb'], ['cccc'], ['dddd']], { segmentBytes: 100 });
+    const files = fs.readdirSync(path.join(dir, 't-0')).filter((f) => f.endsWith('.log')).sort();
+    expect(files.length).toBeGreaterThan(1);
+    const first = path.join(dir, 't-0', files[0]);
+    const buf = fs.readFileSync(first);
+    buf[buf.length - 2] ^= 0xff; // the value of the first segment's last record
+    fs.writeFileSync(first, buf);
+    const log = await LogStore.open(dir, { maintenanceIntervalMs: 0, serve: false });
+    try {
+      await expect(log.read({ topic: 't', partition: 0 }, 0, 100)).rejects.toThrow(/corrupt record batch .*CRC32C mismatch/);
+    } finally { await log.close(); }
+  });
+
   it('rebuilds missing or stale indexes', async () => {
     const dir = tmpDir('idx');
     await writeSome(dir, [['a'], ['b'], ['c']], { segmentBytes: 100 });

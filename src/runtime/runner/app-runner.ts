@@ -40,7 +40,13 @@ interface TaskState {
   changelogEnd: Map<string, number>;
   /** Next offset to commit per input topic-partition key. */
   positions: Map<string, { topic: string; partition: number; offset: number }>;
-  queues: Map<string, ConsumerRecord[]>;
+  /** Polled records per input topic-partition key, with that partition's position. */
+  queues: Map<string, InputQueue>;
+}
+
+interface InputQueue {
+  records: ConsumerRecord[];
+  position: { topic: string; partition: number; offset: number };
 }
 
 export interface RunnerMetrics {
@@ -230,13 +236,16 @@ export class AppRunner {
         if (g.length) await this.globalTask!.flush();
       }
       const records = await this.consumer.poll({ timeoutMs: 100, maxRecords: 5000 });
+      // A poll returns runs of records of one partition: look the queue up once per run, not per record.
+      let runTopic = '', runPartition = -1;
+      let q: InputQueue | undefined;
       for (const r of records) {
-        const key = `${r.topic}-${r.partition}`;
-        const ts = this.byInput.get(key);
-        if (!ts) continue;
-        let q = ts.queues.get(key);
-        if (!q) ts.queues.set(key, (q = []));
-        q.push(r);
+        if (r.partition !== runPartition || r.topic !== runTopic) {
+          runTopic = r.topic;
+          runPartition = r.partition;
+          q = this.queueOf(r.topic, r.partition);
+        }
+        q?.records.push(r);
       }
       for (const ts of this.tasks.values()) await this.runTask(ts);
       const now = Date.now();
@@ -246,25 +255,41 @@ export class AppRunner {
     }
   }
 
+  private queueOf(topic: string, partition: number): InputQueue | undefined {
+    const key = `${topic}-${partition}`;
+    const ts = this.byInput.get(key);
+    if (!ts) return undefined;
+    let q = ts.queues.get(key);
+    if (!q) ts.queues.set(key, (q = { records: [], position: ts.positions.get(key)! }));
+    return q;
+  }
+
   /** Runs a task's queued records, taking each time the head with the lowest timestamp across its partitions. */
   private async runTask(ts: TaskState): Promise<void> {
-    const queues = [...ts.queues.values()].filter((q) => q.length);
+    const queues: InputQueue[] = [];
+    for (const q of ts.queues.values()) if (q.records.length) queues.push(q);
     if (!queues.length) return;
     const idx = new Array<number>(queues.length).fill(0);
     while (true) {
       let best = -1;
+      let bestTs = 0;
       for (let i = 0; i < queues.length; i++) {
-        if (idx[i] < queues[i].length && (best < 0 || queues[i][idx[i]].timestamp < queues[best][idx[best]].timestamp)) best = i;
+        const recs = queues[i].records;
+        if (idx[i] < recs.length && (best < 0 || recs[idx[i]].timestamp < bestTs)) {
+          best = i;
+          bestTs = recs[idx[i]].timestamp;
+        }
       }
       if (best < 0) break;
-      const r = queues[best][idx[best]++];
+      const q = queues[best];
+      const r = q.records[idx[best]++];
       const res = ts.task.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
       if (res instanceof Promise) await res;
-      ts.positions.get(`${r.topic}-${r.partition}`)!.offset = r.offset + 1;
+      q.position.offset = r.offset + 1;
       const p = ts.task.maybePunctuateStreamTime();
       if (p instanceof Promise) await p;
     }
-    for (const q of queues) q.length = 0;
+    for (const q of queues) q.records.length = 0;
   }
 
   private sendBuffered(): void {
