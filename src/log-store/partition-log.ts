@@ -26,7 +26,8 @@ export class PartitionLog {
 
   private constructor(readonly dir: string, readonly topic: string, readonly partition: number, public config: TopicConfig) {}
 
-  static open(root: string, topic: string, partition: number, config: TopicConfig, now: number): PartitionLog {
+  /** `recover`: CRC-scan the active segment and cut a torn tail (false after a clean shutdown, as Kafka). */
+  static open(root: string, topic: string, partition: number, config: TopicConfig, now: number, recover = true): PartitionLog {
     const dir = path.join(root, `${topic}-${partition}`);
     const log = new PartitionLog(dir, topic, partition, config);
     fs.mkdirSync(dir, { recursive: true });
@@ -38,7 +39,7 @@ export class PartitionLog {
     }
     const bases = fs.readdirSync(dir).filter((n) => /^\d{20}\.log$/.test(n)).map((n) => Number(n.slice(0, 20))).sort((a, b) => a - b);
     for (let i = 0; i < bases.length; i++) {
-      const { segment, truncatedBytes } = Segment.open(dir, bases[i], i === bases.length - 1);
+      const { segment, truncatedBytes } = Segment.open(dir, bases[i], recover && i === bases.length - 1);
       log.truncatedOnOpen += truncatedBytes;
       log.segments.push(segment);
       log.loadTxnIndex(segment);
