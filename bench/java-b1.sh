@@ -9,10 +9,10 @@ N="${B1_RECORDS:-2000000}"
 RUNS="${B1_RUNS:-3}"
 THREADS="${B1_THREADS:-1}"
 source "$ROOT/bench/java/broker.sh"
-APP="java -Xmx1g -cp $CP $ROOT/bench/java/BenchStateless.java"
-$APP fill "$BS" b1-in "$N"
+APP="java -Xmx1g -cp $CP $ROOT/bench/java/Bench.java"
+$APP json-fill "$BS" b1-in "$N"
 echo "B1 Java: broker and topic ready ($N records)"
 for i in $(seq 1 "$RUNS"); do
-  out="$($APP run "$BS" b1-in "$N" "b1-java-$i" "$THREADS" 2>>"$DIR/app.log" | tail -1)"
+  out="$($APP stateless "$BS" b1-in "$N" "b1-java-$i" "$THREADS" 2>>"$DIR/app.log" | tail -1)"
   echo "  java run $i ($THREADS thread(s)): $out"
 done

@@ -10,9 +10,9 @@ N="${B2_RECORDS:-1000000}"
 RUNS="${B2_RUNS:-3}"
 VARIANTS="${B2_VARIANTS:-cache-uniform,cache-zipf,nocache-uniform}"
 source "$ROOT/bench/java/broker.sh"
-APP="java -Xmx1g -cp $CP $ROOT/bench/java/BenchCount.java"
+APP="java -Xmx1g -cp $CP $ROOT/bench/java/Bench.java"
 for dist in uniform zipf; do
-  if [[ ",$VARIANTS," == *"-$dist,"* ]]; then $APP fill "$BS" "b2-$dist" "$N" 1000000 "$dist"; fi
+  if [[ ",$VARIANTS," == *"-$dist,"* ]]; then $APP count-fill "$BS" "b2-$dist" "$N" 1000000 "$dist"; fi
 done
 echo "B2 Java: broker and topics ready ($N records per topic)"
 for v in ${VARIANTS//,/ }; do
