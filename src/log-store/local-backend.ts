@@ -432,12 +432,7 @@ export class LocalBackend implements LogBackend {
 
   /** `read` with a visitor instead of record objects (changelog restore). */
   readEach(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): { count: number; next: number } {
-    let count = 0;
-    const next = this.partition(tp.topic, tp.partition).readEach(fromOffset, maxRecords, isolation, (o, t, k, v, h) => {
-      count++;
-      each(o, t, k, v, h);
-    });
-    return { count, next };
+    return this.partition(tp.topic, tp.partition).readEach(fromOffset, maxRecords, isolation, each);
   }
 
   // ---------- groups and offsets ----------

@@ -21,6 +21,29 @@ const utf8 = new TextEncoder();
 
 type Packable = Pick<ProducerRecord, 'topic' | 'key' | 'value' | 'timestamp' | 'headers' | 'partition'> & { offset?: number };
 
+/** Topic names once per batch: `index(topic)` gives the topic's position in `topics`. */
+function topicTable(): { topics: string[]; index(topic: string): number } {
+  const topics: string[] = [];
+  const at = new Map<string, number>();
+  return {
+    topics,
+    index(topic) {
+      let t = at.get(topic);
+      if (t === undefined) {
+        t = topics.length;
+        topics.push(topic);
+        at.set(topic, t);
+      }
+      return t;
+    },
+  };
+}
+
+/** The numbers of a packed batch (a copy: the bytes may sit at an offset a Float64Array cannot start at). */
+function floats(b: Uint8Array): Float64Array {
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
 function bytesOf(b: Uint8Array | string | null | undefined): Uint8Array | null {
   if (b === null || b === undefined) return null;
   return typeof b === 'string' ? utf8.encode(b) : b;
@@ -29,24 +52,17 @@ function bytesOf(b: Uint8Array | string | null | undefined): Uint8Array | null {
 export function packRecords(records: readonly Packable[]): PackedRecords {
   const n = records.length;
   const meta = new Float64Array(n * FIELDS);
-  const topics: string[] = [];
-  const topicIdx = new Map<string, number>();
+  const table = topicTable();
   const keys: Array<Uint8Array | null> = new Array(n);
   const values: Array<Uint8Array | null> = new Array(n);
   const headers: Array<[number, HeadersIn]> = [];
   let size = 0;
   for (let i = 0; i < n; i++) {
     const r = records[i];
-    let t = topicIdx.get(r.topic);
-    if (t === undefined) {
-      t = topics.length;
-      topics.push(r.topic);
-      topicIdx.set(r.topic, t);
-    }
     const k = (keys[i] = bytesOf(r.key));
     const v = (values[i] = bytesOf(r.value));
     const m = i * FIELDS;
-    meta[m] = t;
+    meta[m] = table.index(r.topic);
     meta[m + 1] = r.partition ?? NaN;
     meta[m + 2] = r.offset ?? NaN;
     meta[m + 3] = r.timestamp ?? NaN;
@@ -67,12 +83,12 @@ export function packRecords(records: readonly Packable[]): PackedRecords {
     if (k !== null) { data.set(k, at); at += k.length; }
     if (v !== null) { data.set(v, at); at += v.length; }
   }
-  return { topics, meta: new Uint8Array(meta.buffer), data, headers };
+  return { topics: table.topics, meta: new Uint8Array(meta.buffer), data, headers };
 }
 
-/** Walks a packed batch: `each(i, topic, partition, offset, timestamp, key, value, headers)`; NaN numbers are absent. */
+/** Walks a packed batch: `each(topic, partition, offset, timestamp, key, value, headers)`; NaN numbers are absent. */
 function unpack(p: PackedRecords, each: (topic: string, partition: number, offset: number, timestamp: number, key: Uint8Array | null, value: Uint8Array | null, headers: HeadersIn | undefined) => void): void {
-  const meta = new Float64Array(p.meta.buffer.slice(p.meta.byteOffset, p.meta.byteOffset + p.meta.byteLength));
+  const meta = floats(p.meta);
   const n = meta.length / FIELDS;
   let at = 0;
   let h = 0;
@@ -117,26 +133,19 @@ export interface PackedMetadata {
 
 export function packMetadata(ms: readonly RecordMetadata[]): PackedMetadata {
   const meta = new Float64Array(ms.length * 4);
-  const topics: string[] = [];
-  const idx = new Map<string, number>();
+  const table = topicTable();
   for (let i = 0; i < ms.length; i++) {
     const m = ms[i];
-    let t = idx.get(m.topic);
-    if (t === undefined) {
-      t = topics.length;
-      topics.push(m.topic);
-      idx.set(m.topic, t);
-    }
-    meta[i * 4] = t;
+    meta[i * 4] = table.index(m.topic);
     meta[i * 4 + 1] = m.partition;
     meta[i * 4 + 2] = m.offset;
     meta[i * 4 + 3] = m.timestamp;
   }
-  return { topics, meta: new Uint8Array(meta.buffer) };
+  return { topics: table.topics, meta: new Uint8Array(meta.buffer) };
 }
 
 export function unpackMetadata(p: PackedMetadata): RecordMetadata[] {
-  const meta = new Float64Array(p.meta.buffer.slice(p.meta.byteOffset, p.meta.byteOffset + p.meta.byteLength));
+  const meta = floats(p.meta);
   const out: RecordMetadata[] = new Array(meta.length / 4);
   for (let i = 0; i < out.length; i++) {
     out[i] = { topic: p.topics[meta[i * 4]], partition: meta[i * 4 + 1], offset: meta[i * 4 + 2], timestamp: meta[i * 4 + 3] };

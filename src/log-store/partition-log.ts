@@ -170,11 +170,11 @@ export class PartitionLog {
     const topic = this.topic, partition = this.partition;
     return this.readEach(fromOffset, maxRecords, isolation, (offset, timestamp, key, value, headers) => {
       out.push({ topic, partition, offset, key, value, timestamp, headers: headers ?? {} });
-    }, maxBytes);
+    }, maxBytes).next;
   }
 
-  /** readRecords with a visitor instead of record objects (changelog restore). Returns the next offset to read from. */
-  readEach(fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor, maxBytes = 1 << 20): number {
+  /** readRecords with a visitor instead of record objects (changelog restore): the records visited and the next offset. */
+  readEach(fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor, maxBytes = 1 << 20): { count: number; next: number } {
     const committed = isolation === 'read_committed';
     const limit = committed ? this.lastStableOffset : this.endOffset;
     let next = Math.max(fromOffset, this.startOffset);
@@ -201,7 +201,7 @@ export class PartitionLog {
         if (count >= maxRecords) break;
       }
     }
-    return next;
+    return { count, next };
   }
 
   /** The earliest offset whose timestamp is >= ts, or the end offset if none. */

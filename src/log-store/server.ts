@@ -15,7 +15,6 @@ import type { PackedRead, Reply } from './remote-backend.ts';
 const METHODS = new Set([
   'createTopic', 'listTopics', 'describeTopic', 'deleteTopic', 'listGroups', 'groupLag', 'produce', 'fetch', 'listOffsets',
   'joinGroup', 'leaveGroup', 'assignment', 'commitOffsets', 'committed', 'initTransactions', 'endTransaction', 'maintenance', 'read', 'deleteRecords',
-  'fetchPacked', 'readPacked', 'producePacked',
 ]);
 
 export interface Request {
@@ -55,10 +54,10 @@ const PACKED: Record<string, (b: LogBackend, a: unknown[]) => Promise<unknown>> 
 /** Calls the backend method a request names; the reply carries the result or the error. */
 async function dispatch(backend: LogBackend, req: Request, joined: Map<string, string>): Promise<Reply> {
   try {
-    if (!METHODS.has(req.m)) throw new Error(`unknown method '${req.m}'`);
+    const packed = Object.hasOwn(PACKED, req.m) ? PACKED[req.m] : undefined;
+    if (!packed && !METHODS.has(req.m)) throw new Error(`unknown method '${req.m}'`);
     if (req.m === 'joinGroup') joined.set(req.a[1] as string, req.a[0] as string);
     if (req.m === 'leaveGroup') joined.delete(req.a[1] as string);
-    const packed = PACKED[req.m];
     const fn = (backend as unknown as Record<string, (...a: unknown[]) => unknown>)[req.m];
     const r = packed ? await packed(backend, req.a) : await fn.apply(backend, req.a);
     return { id: req.id, r: r === undefined ? null : r };

@@ -11,12 +11,12 @@
  */
 import { concatBytes, prefixEnd, toBinary } from './bytes.ts';
 import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
-import { closeLevelDb, openLevelDb, type LevelDb, type OpenedDb } from './leveldb-open.ts';
 import type { AbstractChainedBatch } from 'abstract-level';
-
-type ChainedBatch = AbstractChainedBatch<LevelDb, Uint8Array, Uint8Array>;
+import { closeLevelDb, openLevelDb, type LevelDb, type OpenedDb } from './leveldb-open.ts';
 import { SortedKeys } from './sorted-keys.ts';
 import type { StoreInitContext } from './types.ts';
+
+type ChainedBatch = AbstractChainedBatch<LevelDb, Uint8Array, Uint8Array>;
 
 interface Pending {
   key: Uint8Array;
@@ -69,6 +69,12 @@ export class LevelDbBytesStore implements BytesLayer {
   /** Entry count: keys counted by a background scan at open + net inserts flushed since. */
   private count = 0;
   private countScan: Promise<void> = Promise.resolve();
+  /** Bulk restore (see restore): on, the batch being filled and its size. */
+  private bulk = false;
+  private restoring: ChainedBatch | null = null;
+  private restoringOps = 0;
+  /** The entry count is stale (restored without existence reads): recount at the next flush. */
+  private recount = false;
 
   constructor(private readonly opts: LevelDbOptions = {}) {
     this.prefix = opts.prefix ?? new Uint8Array(0);
@@ -127,8 +133,8 @@ export class LevelDbBytesStore implements BytesLayer {
   }
 
   /**
-   * In bulk restore mode (bulkRestore), changelog records go straight into a LevelDB batch (native memory), written in the background every
-   * RESTORE_BATCH records and at flush: no pending map and no existence read per key, so the entry count is
+   * In bulk restore mode (bulkRestore), changelog records go straight into a LevelDB batch (native memory), written
+   * in the background every RESTORE_BATCH records and at flush: no pending map and no existence read per key, so the entry count is
    * recounted by a key scan after the restore (`flush`). Restores happen before the task processes anything, and
    * a restore with pending writes (not the runtime's case) takes the ordinary put path to keep their order.
    */
@@ -148,12 +154,6 @@ export class LevelDbBytesStore implements BytesLayer {
     this.bulk = on;
     if (!on) this.writeRestored();
   }
-
-  private bulk = false;
-  private restoring: ChainedBatch | null = null;
-  private restoringOps = 0;
-  /** The entry count is stale (restored without existence reads): recount at the next flush. */
-  private recount = false;
 
   private writeRestored(): void {
     const ops = this.restoring;

@@ -10,16 +10,8 @@ import { expect } from 'vitest';
 import { LogStore, type Isolation, type ProducerRecord } from '../../src/log-store/index.ts';
 import { AppProcess, sleep } from '../runtime/proc.ts';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmarks' seeded PRNG (mulberry32). */
+export { rng as mulberry32 } from '../../bench/lib/gen.ts';
 
 const dirs: string[] = [];
 /** A fresh data dir, removed by `removeDataDirs` (kept when CRASH_KEEP is set). */

@@ -83,7 +83,12 @@ export class AppRunner {
   private lagCache: Record<string, number> = {};
   readonly metricsState = { commits: 0, lastCommitMs: 0 };
 
-  constructor(private readonly o: RunnerOptions) {}
+  /** This thread's share of the record cache, for all its tasks' stores (see cacheShare). */
+  private readonly threadCache: CacheBudget;
+
+  constructor(private readonly o: RunnerOptions) {
+    this.threadCache = cacheShare(o);
+  }
 
   private get eos(): boolean {
     return this.o.config.processingGuarantee === 'exactly_once';
@@ -128,7 +133,7 @@ export class AppRunner {
     this.globalTask = new Task({
       topology, nodes, taskId: 'global', partition: 0, config, stores: this.globalStores,
       taskDir: path.join(this.o.stateDir, config.applicationId, 'global'),
-      output: { send: () => undefined }, wallClock: Date.now, log: this.o.onLog, cacheBudget: this.cacheShare(),
+      output: { send: () => undefined }, wallClock: Date.now, log: this.o.onLog, cacheBudget: cacheShare(this.o),
     });
     await this.globalTask.init();
     const tps: Array<{ topic: string; partition: number }> = [];
@@ -151,21 +156,6 @@ export class AppRunner {
     this.globalConsumer = log.consumer({ isolation });
     this.globalConsumer.assign(tps);
     for (const tp of tps) await this.globalConsumer.seekToEnd([tp]);
-  }
-
-  /**
-   * Kafka splits statestore.cache.max.bytes evenly over the stream threads (and the global thread, if any); the
-   * tasks of one thread share their thread's part. This runner is one thread's; the global task gets its own part.
-   */
-  private cacheShare(): CacheBudget {
-    const c = this.o.config;
-    const hasGlobal = this.o.topology.subtopologies.some((s) => s.global);
-    return { maxBytes: Math.floor(c.cacheMaxBytes / (c.numStreamThreads + (hasGlobal ? 1 : 0))), bytes: 0 };
-  }
-
-  private threadCacheBudget: CacheBudget | null = null;
-  private get threadCache(): CacheBudget {
-    return (this.threadCacheBudget ??= this.cacheShare());
   }
 
   private storeOptions() {
@@ -390,6 +380,16 @@ export class AppRunner {
     await this.globalConsumer?.close();
     await this.producer.close?.();
   }
+}
+
+/**
+ * Kafka splits statestore.cache.max.bytes evenly over the stream threads (and the global thread, if any); the
+ * tasks of one thread share their thread's part. A runner is one thread's; its global task gets a part of its own.
+ */
+function cacheShare(o: RunnerOptions): CacheBudget {
+  const c = o.config;
+  const hasGlobal = o.topology.subtopologies.some((s) => s.global);
+  return { maxBytes: Math.floor(c.cacheMaxBytes / (c.numStreamThreads + (hasGlobal ? 1 : 0))), bytes: 0 };
 }
 
 function toHeaders(h: { [name: string]: Uint8Array } | undefined): Headers | undefined {
