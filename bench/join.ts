@@ -8,7 +8,7 @@
  */
 import { StreamsBuilder, serdes } from '../src/index.ts';
 import { resolveConfig } from '../src/runtime/config.ts';
-import { createStore, type StoreHandle } from '../src/runtime/stores.ts';
+import { createStore, type StoreHandle } from '../src/runtime/stores/stores.ts';
 import { Task } from '../src/runtime/task.ts';
 import { rng } from './lib/gen.ts';
 import { appendResult, machine, percentile } from './lib/machine.ts';

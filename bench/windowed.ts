@@ -7,7 +7,7 @@
  */
 import { StreamsBuilder, TimeWindows, Suppressed, serdes } from '../src/index.ts';
 import { resolveConfig } from '../src/runtime/config.ts';
-import { createStore, type StoreHandle } from '../src/runtime/stores.ts';
+import { createStore, type StoreHandle } from '../src/runtime/stores/stores.ts';
 import { Task } from '../src/runtime/task.ts';
 import { appendResult, machine, percentile } from './lib/machine.ts';
 import { rng } from './lib/gen.ts';

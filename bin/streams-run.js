@@ -2,4 +2,4 @@
 // Launcher: registers tsx so that the CLI (TypeScript source) and user apps (app.ts) load without a build step.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/runtime/cli/main.ts');
+await import('../src/cli/main.ts');

@@ -22,15 +22,15 @@ export type { SessionWindowedKStream } from './dsl/session-windowed-stream.ts';
 export type { KGroupedTable } from './dsl/grouped-table.ts';
 export type { Consumed, Produced, Grouped, Materialized, Named, RepartitionOptions } from './dsl/options.ts';
 export { Topology } from './topology/topology.ts';
-export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/windows/index.ts';
-export { defineApp } from './runtime/app.ts';
-export type { App, AppDefinition, RunningApp, StartOptions } from './runtime/app.ts';
+export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/index.ts';
+export { defineApp } from './app/app.ts';
+export type { App, AppDefinition, RunningApp, StartOptions } from './app/app.ts';
 export type { StreamsConfig } from './runtime/config.ts';
-export type { DroppedRecord } from './runtime/processors/types.ts';
-export { TopologyTestDriver } from './runtime/test-driver/driver.ts';
-export type { TestDriverOptions } from './runtime/test-driver/driver.ts';
-export { TestInputTopic } from './runtime/test-driver/input-topic.ts';
-export { TestOutputTopic } from './runtime/test-driver/output-topic.ts';
+export type { DroppedRecord } from './processors/types.ts';
+export { TopologyTestDriver } from './test-driver/driver.ts';
+export type { TestDriverOptions } from './test-driver/driver.ts';
+export { TestInputTopic } from './test-driver/input-topic.ts';
+export { TestOutputTopic } from './test-driver/output-topic.ts';
 export { LogStore, LogStoreError, CorruptLogError, murmur2, partitionForKey } from './log-store/index.ts';
 export type {
   LogStoreOptions, Admin, ReadResult, Producer, ProducerOptions, Consumer, ConsumerOptions, PollOptions,

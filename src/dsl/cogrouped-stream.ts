@@ -1,7 +1,7 @@
 /** CogroupedKStream<K, VOut>: several grouped streams aggregated into one store (Kafka's CogroupedKStream). */
 import type { Materialized } from './options.ts';
 import type { GroupedState } from './ops/aggregate.ts';
-import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/windows/index.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/index.ts';
 import type { KTable } from './ktable.ts';
 import type { Windowed } from '../api/records.ts';
 import type { KGroupedStream } from './grouped-stream.ts';

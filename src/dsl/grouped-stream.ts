@@ -5,8 +5,8 @@ import { aggregate, countSerde } from './ops/aggregate.ts';
 import { checkFn } from './internal.ts';
 import { KTableImpl, type KTable } from './ktable.ts';
 import { CogroupedKStreamImpl, type CogroupedKStream } from './cogrouped-stream.ts';
-import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/windows/index.ts';
-import { EmitStrategy } from '../windowing/windows/emit-strategy.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/index.ts';
+import { EmitStrategy } from '../windowing/emit-strategy.ts';
 import { TimeWindowedKStreamImpl, type TimeWindowedKStream } from './windowed-stream.ts';
 import { SessionWindowedKStreamImpl, type SessionWindowedKStream } from './session-windowed-stream.ts';
 

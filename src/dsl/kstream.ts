@@ -14,7 +14,7 @@ import { groupBy, groupByKey, toTable } from './ops/group.ts';
 import { KTableImpl } from './ktable.ts';
 import { KGroupedStreamImpl } from './grouped-stream.ts';
 import type { GlobalKTable } from './global-ktable.ts';
-import type { JoinWindows } from '../windowing/windows/join-windows.ts';
+import type { JoinWindows } from '../windowing/join-windows.ts';
 import type { JoinOptions } from './ops/join-common.ts';
 import { dispatchStreamJoin } from './ops/join-dispatch.ts';
 

@@ -8,7 +8,7 @@ import * as t from './ops/table.ts';
 import { tableTableJoin } from './ops/join-table-table.ts';
 import { foreignKeyJoin } from './ops/join-fk.ts';
 import { suppress } from './ops/suppress.ts';
-import type { Suppressed } from '../windowing/windows/suppressed.ts';
+import type { Suppressed } from '../windowing/suppressed.ts';
 
 /** A changelog stream read as a table: the latest value per key; a null value deletes (Kafka's KTable). */
 export interface KTable<K, V> {

@@ -1,6 +1,6 @@
 /** TimeWindowedKStream<K, V>: a grouped stream windowed by TimeWindows or SlidingWindows (Kafka's TimeWindowedKStream). */
 import type { Windowed } from '../api/records.ts';
-import type { EmitStrategy } from '../windowing/windows/emit-strategy.ts';
+import type { EmitStrategy } from '../windowing/emit-strategy.ts';
 import type { Materialized } from './options.ts';
 import { checkFn } from './internal.ts';
 import { KTableImpl, type KTable } from './ktable.ts';

@@ -2,7 +2,7 @@
 import type { Serde } from '../api/serde.ts';
 import type { StreamRecord } from '../api/records.ts';
 import { serdes } from '../serdes/index.ts';
-import type { DroppedRecord } from './processors/types.ts';
+import type { DroppedRecord } from '../processors/types.ts';
 
 export type ExceptionHandlerConfig = 'fail' | 'continue' | { deadLetterTopic: string };
 

@@ -3,7 +3,7 @@
  * as there is data; wall-clock ones start at now + interval. A punctuator gets the current time, and missed
  * intervals are skipped, not replayed.
  */
-import type { MaybePromise } from './processors/types.ts';
+import type { MaybePromise } from '../processors/types.ts';
 
 interface Schedule {
   type: 'stream-time' | 'wall-clock';

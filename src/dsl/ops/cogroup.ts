@@ -6,7 +6,7 @@
  */
 import type { Serde } from '../../api/serde.ts';
 import type { ProcKind } from '../../topology/proc-params.ts';
-import type { SessionWindows, SlidingWindows, TimeWindows } from '../../windowing/windows/index.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from '../../windowing/index.ts';
 import type { Materialized } from '../options.ts';
 import { windowed } from '../../serdes/time-windowed.ts';
 import { sessionWindowed } from '../../serdes/session-windowed.ts';

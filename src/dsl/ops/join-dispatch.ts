@@ -1,5 +1,5 @@
 /** KStream.join/leftJoin/outerJoin: picks stream-stream, stream-table or stream-global-table by the argument. */
-import type { JoinWindows } from '../../windowing/windows/join-windows.ts';
+import type { JoinWindows } from '../../windowing/join-windows.ts';
 import type { StreamState, TableState } from '../internal.ts';
 import { GlobalKTableImpl } from '../global-ktable.ts';
 import type { AnyJoinOptions } from './join-common.ts';

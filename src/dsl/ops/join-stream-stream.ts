@@ -6,7 +6,7 @@
  * joins (`KSTREAM-OUTERSHARED-…-store`), and a KSTREAM-MERGE. StreamJoined names: `<name>-this-windowed`,
  * `<name>-outer-this-join`, ..., stores `<storeName>-outer-this-join-store`, ....
  */
-import type { JoinWindows } from '../../windowing/windows/join-windows.ts';
+import type { JoinWindows } from '../../windowing/join-windows.ts';
 import type { StoreSpec } from '../../topology/graph.ts';
 import { bytes } from '../../serdes/bytes.ts';
 import { checkFn, type StreamState } from '../internal.ts';

@@ -5,7 +5,7 @@
  */
 import type { TopologyGraph } from '../../topology/graph.ts';
 import type { ProcParams } from '../../topology/proc-params.ts';
-import type { Suppressed } from '../../windowing/windows/suppressed.ts';
+import type { Suppressed } from '../../windowing/suppressed.ts';
 import { checkName, type TableState } from '../internal.ts';
 
 export function suppress(t: TableState, s: Suppressed): TableState {

@@ -7,8 +7,8 @@
  */
 import type { Serde } from '../../api/serde.ts';
 import type { ProcParams } from '../../topology/proc-params.ts';
-import type { SessionWindows, SlidingWindows, TimeWindows } from '../../windowing/windows/index.ts';
-import type { EmitStrategy } from '../../windowing/windows/emit-strategy.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from '../../windowing/index.ts';
+import type { EmitStrategy } from '../../windowing/emit-strategy.ts';
 import type { Materialized } from '../options.ts';
 import { resolveMaterialized, type TableState } from '../internal.ts';
 import { createRepartitionedSource } from './repartition.ts';

@@ -11,7 +11,7 @@ import type { Headers } from '../../api/records.ts';
 import type { Consumer, ConsumerRecord, LogStore, Producer, ProducerRecord } from '../../log-store/index.ts';
 import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
-import { createStore, type StoreHandle } from '../stores.ts';
+import { createStore, type StoreHandle } from '../stores/stores.ts';
 import { Task } from '../task.ts';
 import type { CacheBudget } from '../../state/types.ts';
 import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';

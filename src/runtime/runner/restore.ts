@@ -5,7 +5,7 @@
  * it ends: the CLI shows it, metrics keep the latest per changelog partition.
  */
 import type { LogStore } from '../../log-store/index.ts';
-import type { StoreHandle } from '../stores.ts';
+import type { StoreHandle } from '../stores/stores.ts';
 import type { Isolation } from '../../log-store/index.ts';
 
 export interface RestoreProgress {

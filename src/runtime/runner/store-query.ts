@@ -4,7 +4,7 @@
  */
 import type { KeyValue } from '../../api/records.ts';
 import type { ReadOnlyKeyValueStore } from '../../api/stores.ts';
-import type { StoreHandle } from '../stores.ts';
+import type { StoreHandle } from '../stores/stores.ts';
 
 export class StoreQuery implements ReadOnlyKeyValueStore<unknown, unknown> {
   constructor(readonly name: string, private readonly handles: StoreHandle[]) {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EmitStrategy, JoinWindows, SessionWindows, SlidingWindows } from '../../../src/windowing/windows/index.ts';
+import { EmitStrategy, JoinWindows, SessionWindows, SlidingWindows } from '../../../src/windowing/index.ts';
 
 describe('SlidingWindows', () => {
   it('defaults grace to 0 and closes only when stream time > end + grace', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { BufferConfig, Suppressed, type StrictBufferConfig } from '../../../src/windowing/windows/index.ts';
+import { BufferConfig, Suppressed, type StrictBufferConfig } from '../../../src/windowing/index.ts';
 
 describe('BufferConfig', () => {
   it('unbounded never emits early; bounded ones emit early unless told otherwise (as Java)', () => {

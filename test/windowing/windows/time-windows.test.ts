@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TimeWindows } from '../../../src/windowing/windows/index.ts';
+import { TimeWindows } from '../../../src/windowing/index.ts';
 
 describe('TimeWindows', () => {
   it('tumbling: one epoch-aligned [start, end) window; a record at the end belongs to the next', () => {

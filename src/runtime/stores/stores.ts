@@ -1,0 +1,67 @@
+/**
+ * Turns the topology's store specs into store instances (src/state stacks) and gives each the two faces the
+ * runtime needs: the internal one processors use (timestamped values, flush listener) and the public one
+ * (plain values) for the Processor API, the test driver and interactive queries.
+ */
+import type { Serde } from '../../api/serde.ts';
+import type { StoreSpec } from '../../topology/graph.ts';
+import type { StateStoreInternal, ValueAndTimestamp, FlushListener } from '../../state/types.ts';
+import { createKeyValueStore, createTimestampedKeyValueStore } from '../../state/builders.ts';
+import type { TsKvStore } from '../../processors/table-store.ts';
+import { createWindowedStoreHandle } from './store-handles.ts';
+import { bindDefaultSerde } from '../../serdes/deferred.ts';
+
+export interface StoreHandle {
+  readonly spec: StoreSpec;
+  readonly internal: StateStoreInternal;
+  /** The face DSL processors use. */
+  readonly dsl: unknown;
+  /** The face users see (plain values). */
+  publicView(): unknown;
+}
+
+export interface StoreFactoryOptions {
+  defaultStore: 'leveldb' | 'memory';
+  defaultKeySerde: Serde<unknown>;
+  defaultValueSerde: Serde<unknown>;
+  /** 0 turns caches off for every store. */
+  cacheMaxBytes: number;
+}
+
+function bytesEqual(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function createStore(spec: StoreSpec, opts: StoreFactoryOptions): StoreHandle {
+  const key = bindDefaultSerde(spec.keySerde, opts.defaultKeySerde);
+  const value = spec.valueSerde ?? opts.defaultValueSerde;
+  const base = {
+    name: spec.name, key, value, store: spec.store ?? opts.defaultStore,
+    logging: spec.logging, caching: spec.caching && opts.cacheMaxBytes > 0,
+  };
+  switch (spec.kind) {
+    case 'timestampedKeyValue': {
+      const s = createTimestampedKeyValueStore(base);
+      const dsl: TsKvStore = {
+        get: (k) => s.get(k) as ValueAndTimestamp<unknown> | undefined,
+        put: (k, v) => s.put(k, v),
+        setFlushListener: (l: FlushListener<unknown, unknown> | null) => s.setFlushListener(l),
+        sameValue: (a, b) => bytesEqual(value.serialize(a, spec.name), value.serialize(b, spec.name)),
+      };
+      const plain = s.asPlainStore();
+      return { spec, internal: s, dsl, publicView: () => plain };
+    }
+    case 'keyValue': {
+      const s = createKeyValueStore(base);
+      return { spec, internal: s, dsl: s, publicView: () => s };
+    }
+    default: {
+      const h = createWindowedStoreHandle(spec, base);
+      if (h) return h;
+      throw new Error(`store '${spec.name}': ${spec.kind} stores are not available yet in this build.`);
+    }
+  }
+}
