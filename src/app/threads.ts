@@ -4,7 +4,8 @@
  * so `store()` is only available with one stream thread.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { LogStore } from '../log-store/index.ts';
+import type { LogClient } from '../log-client/client.ts';
+import { serveLogOverPort } from '../log-store/thread-port.ts';
 import type { App, RunningApp } from './app.ts';
 import type { StreamsConfig } from '../runtime/config.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
@@ -16,7 +17,7 @@ import type { WorkerInput } from './worker.ts';
 export interface ThreadsOptions {
   app: App;
   appModule: string;
-  log: LogStore;
+  log: LogClient;
   dataDir: string;
   stateDir: string;
   createTopics: boolean;
@@ -37,7 +38,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const workers = groups.map((ids, thread) => {
     // The thread reaches the log over a MessagePort: records' bytes cross by structured clone, not JSON + base64.
     const { port1, port2 } = new MessageChannel();
-    o.log.serveThread(port1);
+    serveLogOverPort(o.log, port1);
     const data: WorkerInput = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, taskIds: ids, thread, logPort: port2 };
     return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: data, transferList: [port2] });
   });

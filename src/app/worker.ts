@@ -1,10 +1,10 @@
 /**
  * One stream thread (worker_threads). Functions cannot cross threads, so the thread loads the app module
- * itself, reaches the log through a MessagePort served by the main thread (LogStore.serveThread) and runs only its tasks.
+ * itself, reaches the log through a MessagePort served by the main thread (serveLogOverPort) and runs only its tasks.
  * Messages to the parent: started | metrics | error | closed; from the parent: close.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { LogStore } from '../log-store/index.ts';
+import { logOverPort } from '../log-store/thread-port.ts';
 import type { App } from './app.ts';
 import { resolveConfig, type StreamsConfig } from '../runtime/config.ts';
 import { AppRunner } from '../runtime/runner/app-runner.ts';
@@ -16,7 +16,7 @@ export interface WorkerInput {
   overrides: StreamsConfig;
   taskIds: string[];
   thread: number;
-  /** The main thread's log (LogStore.serveThread). */
+  /** The main thread's log (serveLogOverPort). */
   logPort: MessagePort;
 }
 
@@ -29,7 +29,7 @@ try {
   const app = mod.default;
   if (!app || typeof app.topology !== 'function') throw new Error(`${input.appModule} must export default defineApp(...)`);
   const config = resolveConfig(app.applicationId, { ...app.config, ...input.overrides });
-  const log = LogStore.overPort(input.dataDir, input.logPort);
+  const log = logOverPort(`${input.dataDir} (through the main thread)`, input.logPort);
   const owned = new Set(input.taskIds);
   const runner = new AppRunner({
     log, topology: app.topology(), config, stateDir: input.stateDir, createTopics: false,

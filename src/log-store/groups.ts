@@ -3,14 +3,9 @@
  * they subscribe to (Kafka's range assignor, per topic, members sorted by id). The assignment is
  * recomputed on every call, so joins, leaves and new matching topics take effect at the next poll.
  */
-import type { TopicPartition } from './types.ts';
+import type { Subscription, TopicPartition } from '../log-client/types.ts';
 
-export interface Subscription {
-  topics?: string[];
-  /** RegExp source and flags for pattern subscriptions. */
-  pattern?: string;
-  flags?: string;
-}
+export type { Subscription };
 
 export class GroupCoordinator {
   private groups = new Map<string, Map<string, Subscription>>();

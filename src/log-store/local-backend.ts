@@ -16,21 +16,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, TxnRef } from './backend.ts';
+import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, TxnRef } from '../log-client/backend.ts';
 import { compactPartition } from './cleaner.ts';
-import { LogStoreError } from './errors.ts';
+import { LogStoreError } from '../log-client/errors.ts';
 import { GroupCoordinator, matching, type Subscription } from './groups.ts';
 import {
   OFFSETS_TOPIC, TXN_TOPIC, decodeOffsetKey, decodeOffsetValue, offsetKey, offsetValue, type TxnState,
 } from './internal-topics.ts';
-import { partitionForKey } from './murmur2.ts';
+import { partitionForKey } from '../log-client/murmur2.ts';
 import { PartitionLog } from './partition-log.ts';
 import { CONTROL_ABORT, CONTROL_COMMIT, type RecordIn, type RecordVisitor } from './record-batch.ts';
 import { validateTopicName } from './topic-name.ts';
 import {
   DEFAULT_TOPIC_CONFIG, type ConsumerRecord, type FsyncPolicy, type Isolation, type OffsetAndPartition, type PartitionLag,
   type ProducerRecord, type RecordMetadata, type TopicConfig, type TopicDescription, type TopicOptions, type TopicPartition,
-} from './types.ts';
+} from '../log-client/types.ts';
 
 export interface LocalOptions {
   fsync?: FsyncPolicy;
@@ -68,6 +68,7 @@ export function normalizeConfig(name: string, o: TopicOptions): TopicConfig {
 }
 
 export class LocalBackend implements LogBackend {
+  readonly fetchAhead = false;
   private topics = new Map<string, Topic>();
   private offsets = new Map<string, Map<string, number>>();
   private txns = new Map<string, TxnState>();

@@ -5,7 +5,7 @@
  * string per key and value. A packed batch is three buffers whatever its length.
  */
 import type { HeadersIn } from './record-batch.ts';
-import type { ConsumerRecord, ProducerRecord, RecordMetadata } from './types.ts';
+import type { ConsumerRecord, ProducerRecord, RecordMetadata } from '../log-client/types.ts';
 
 export interface PackedRecords {
   topics: string[];

@@ -17,8 +17,8 @@ export const ATTR_TIMESTAMP_LOG_APPEND = 0x08;
 export const ATTR_TRANSACTIONAL = 0x10;
 export const ATTR_CONTROL = 0x20;
 
-export type Bytes = Uint8Array | string | null | undefined;
-export type HeadersIn = { [name: string]: Uint8Array | string };
+import type { Bytes, HeadersIn } from '../log-client/types.ts';
+export type { Bytes, HeadersIn };
 
 /** A record to append (key/value strings are UTF-8 encoded). */
 export interface RecordIn {
@@ -277,7 +277,8 @@ export function decodeRecords(buf: Buffer, pos: number, h: BatchHeader, each: (r
 }
 
 /** A record's parts as forEachRecord passes them; headers null when the record has none. */
-export type RecordVisitor = (offset: number, timestamp: number, key: Uint8Array | null, value: Uint8Array | null, headers: { [name: string]: Uint8Array } | null) => void;
+import type { RecordVisitor } from '../log-client/backend.ts';
+export type { RecordVisitor };
 
 /** decodeRecords without an object per record (the consumer's and the restore's hot path). */
 export function forEachRecord(buf: Buffer, pos: number, h: BatchHeader, each: RecordVisitor): void {

@@ -4,12 +4,12 @@
  */
 import net from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
-import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, TxnRef } from './backend.ts';
-import { LogStoreError, type LogStoreErrorCode } from './errors.ts';
+import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, RecordVisitor, TxnRef } from '../log-client/backend.ts';
+import { LogStoreError, type LogStoreErrorCode } from '../log-client/errors.ts';
 import type { Subscription } from './groups.ts';
 import type {
   ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription, TopicOptions, TopicPartition,
-} from './types.ts';
+} from '../log-client/types.ts';
 import { decodeMessage, encodeMessage, lineReader } from './wire.ts';
 import { packRecords, unpackConsumerRecords, unpackMetadata, type PackedMetadata, type PackedRecords } from './packing.ts';
 
@@ -28,6 +28,7 @@ interface Transport {
 }
 
 export class RemoteBackend implements LogBackend {
+  readonly fetchAhead = true;
   private nextId = 1;
   private calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private closed = false;
@@ -110,6 +111,12 @@ export class RemoteBackend implements LogBackend {
   async read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation?: Isolation): Promise<{ records: ConsumerRecord[]; next: number }> {
     const r = await this.call<PackedRead>('readPacked', tp, fromOffset, maxRecords, isolation);
     return { records: unpackConsumerRecords(r.packed), next: r.next as number };
+  }
+  /** Over the port or socket records arrive as a batch anyway: visit the batch `read` returns. */
+  async readEach(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): Promise<{ count: number; next: number }> {
+    const r = await this.read(tp, fromOffset, maxRecords, isolation);
+    for (const x of r.records) each(x.offset, x.timestamp, x.key, x.value, x.headers);
+    return { count: r.records.length, next: r.next };
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
-import type { LogBackend, TxnRef } from './backend.ts';
+import type { LogBackend, TxnRef } from '../log-client/backend.ts';
 import type { LocalBackend } from './local-backend.ts';
 import { packMetadata, packRecords, unpackProducerRecords, type PackedRecords } from './packing.ts';
 import { decodeMessage, encodeMessage, lineReader } from './wire.ts';

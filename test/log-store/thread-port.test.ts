@@ -1,21 +1,22 @@
 /** The log as stream threads see it: served on a MessagePort, records packed both ways, fetches prefetched. */
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogStore } from '../../src/log-store/index.ts';
+import { LogStore, type LogClient } from '../../src/log-store/index.ts';
+import { logOverPort, serveLogOverPort } from '../../src/log-store/thread-port.ts';
 import { packRecords, unpackConsumerRecords, unpackProducerRecords } from '../../src/log-store/packing.ts';
 import { text, tmpDir } from './helpers.ts';
 
-const open: LogStore[] = [];
+const open: LogClient[] = [];
 afterEach(async () => {
   for (const l of open.splice(0).reverse()) await l.close();
 });
 
-async function ownerAndThread(): Promise<{ owner: LogStore; thread: LogStore }> {
+async function ownerAndThread(): Promise<{ owner: LogStore; thread: LogClient }> {
   const dir = tmpDir('port');
   const owner = await LogStore.open(dir, { serve: false });
   const { port1, port2 } = new MessageChannel();
-  owner.serveThread(port1);
-  const thread = LogStore.overPort(dir, port2);
+  serveLogOverPort(owner, port1);
+  const thread = logOverPort(dir, port2);
   open.push(owner, thread);
   return { owner, thread };
 }

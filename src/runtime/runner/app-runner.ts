@@ -8,7 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Headers } from '../../api/records.ts';
-import type { Consumer, ConsumerRecord, LogStore, Producer, ProducerRecord } from '../../log-store/index.ts';
+import type { LogClient } from '../../log-client/client.ts';
+import type { Consumer } from '../../log-client/consumer.ts';
+import type { Producer } from '../../log-client/producer.ts';
+import type { ConsumerRecord, ProducerRecord } from '../../log-client/types.ts';
 import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { createStore, type StoreHandle } from '../stores/stores.ts';
@@ -20,7 +23,7 @@ import { planTopics, type TopicPlan } from './topics.ts';
 import { StoreQuery } from './store-query.ts';
 
 export interface RunnerOptions {
-  log: LogStore;
+  log: LogClient;
   topology: Topology;
   config: ResolvedConfig;
   stateDir: string;

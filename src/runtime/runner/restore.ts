@@ -4,9 +4,9 @@
  * Progress (records, records/s, ETA) goes to a callback when the restore starts, about every second, and when
  * it ends: the CLI shows it, metrics keep the latest per changelog partition.
  */
-import type { LogStore } from '../../log-store/index.ts';
+import { readEach, type LogClient } from '../../log-client/client.ts';
 import type { StoreHandle } from '../stores/stores.ts';
-import type { Isolation } from '../../log-store/index.ts';
+import type { Isolation } from '../../log-client/types.ts';
 
 export interface RestoreProgress {
   store: string;
@@ -22,7 +22,7 @@ export interface RestoreProgress {
 }
 
 export async function restoreStore(
-  log: LogStore, handle: StoreHandle, topic: string, partition: number, from: number, isolation: Isolation,
+  log: LogClient, handle: StoreHandle, topic: string, partition: number, from: number, isolation: Isolation,
   onProgress?: (p: RestoreProgress) => void,
 ): Promise<number> {
   const restore = handle.internal.restore;
@@ -49,7 +49,7 @@ export async function restoreStore(
     if (key !== null) restore.call(handle.internal, key, value, timestamp);
   };
   while (offset < end) {
-    const { count, next } = await log.readEach({ topic, partition }, offset, 20_000, { isolation }, apply);
+    const { count, next } = await readEach(log, { topic, partition }, offset, 20_000, isolation, apply);
     restored += count;
     if (next <= offset) break;
     offset = next;

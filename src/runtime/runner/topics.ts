@@ -3,7 +3,7 @@
  * repartition topics get the partition count of the sub-topology writing them, changelog topics one partition
  * per task, co-partitioned join inputs must have equal partition counts. Internal topics are always created.
  */
-import type { LogStore } from '../../log-store/index.ts';
+import type { LogClient } from '../../log-client/client.ts';
 import type { Topology } from '../../topology/topology.ts';
 
 export interface SubtopologyPlan {
@@ -19,7 +19,7 @@ export interface TopicPlan {
   partitionsOf: Map<string, number>;
 }
 
-async function partitionsOfTopic(log: LogStore, topic: string): Promise<number | undefined> {
+async function partitionsOfTopic(log: LogClient, topic: string): Promise<number | undefined> {
   try {
     return (await log.admin.describeTopic(topic)).partitions.length;
   } catch {
@@ -27,7 +27,7 @@ async function partitionsOfTopic(log: LogStore, topic: string): Promise<number |
   }
 }
 
-export async function planTopics(log: LogStore, topology: Topology, appId: string, createTopics: boolean): Promise<TopicPlan> {
+export async function planTopics(log: LogClient, topology: Topology, appId: string, createTopics: boolean): Promise<TopicPlan> {
   const physical = (t: string, internal: boolean) => (internal ? `${appId}-${t}` : t);
   const partitionsOf = new Map<string, number>();
   const existing = await log.admin.listTopics();
@@ -141,7 +141,7 @@ export async function planTopics(log: LogStore, topology: Topology, appId: strin
   return { subtopologies: plans, globalTopics, partitionsOf };
 }
 
-async function ensureTopic(log: LogStore, name: string, partitions: number, opts: { cleanupPolicy: 'delete' | 'compact' | 'compact,delete'; retentionMs?: number; segmentBytes?: number }): Promise<void> {
+async function ensureTopic(log: LogClient, name: string, partitions: number, opts: { cleanupPolicy: 'delete' | 'compact' | 'compact,delete'; retentionMs?: number; segmentBytes?: number }): Promise<void> {
   const have = await partitionsOfTopic(log, name);
   if (have === undefined) {
     await log.admin.createTopic(name, { partitions, ...opts });

@@ -4,10 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FetchResult, LogBackend } from './backend.ts';
-import { RemoteBackend } from './remote-backend.ts';
 import { LogStoreError } from './errors.ts';
-import type { Subscription } from './groups.ts';
-import type { ConsumerRecord, Isolation, OffsetAndPartition, TopicPartition } from './types.ts';
+import type { ConsumerRecord, Subscription, Isolation, OffsetAndPartition, TopicPartition } from './types.ts';
 
 export interface ConsumerOptions {
   /** Consumer group: members share partitions, offsets are committed for it. Without one, commit() is refused. */
@@ -61,7 +59,7 @@ export class ConsumerImpl implements Consumer {
   private readonly isolation: Isolation;
 
   constructor(private readonly backend: LogBackend, private readonly opts: ConsumerOptions = {}) {
-    this.prefetch = backend instanceof RemoteBackend;
+    this.prefetch = backend.fetchAhead;
     this.group = opts.groupId ?? `__anonymous-${this.memberId}`;
     this.isolation = opts.isolation ?? 'read_uncommitted';
   }

@@ -3,9 +3,8 @@
  * local one in this process (LocalBackend) or the one owned by another process, reached over a
  * unix socket (RemoteBackend). Every call is async and batch-sized, never per record.
  */
-import type { Subscription } from './groups.ts';
 import type {
-  ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription,
+  ConsumerRecord, Subscription, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription,
   TopicOptions, TopicPartition,
 } from './types.ts';
 
@@ -34,7 +33,19 @@ export interface GroupOffsets {
   offsets: OffsetAndPartition[];
 }
 
+/** A visitor over one partition's records (changelog restore): no record object per record where the log allows. */
+export type RecordVisitor = (offset: number, timestamp: number, key: Uint8Array | null, value: Uint8Array | null, headers: { [name: string]: Uint8Array } | null) => void;
+
 export interface LogBackend {
+  /** True when a fetch crosses a process or thread boundary, so a consumer should fetch the next batch ahead. */
+  readonly fetchAhead: boolean;
+  /**
+   * Reads up to maxRecords records of one partition from an offset, without waiting and without a group.
+   * Control batches are skipped; under read_committed also aborted and still-open transactional records.
+   */
+  read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation): Promise<{ records: ConsumerRecord[]; next: number }>;
+  /** `read` with a visitor instead of record objects; returns how many records were visited and the next offset. */
+  readEach(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): { count: number; next: number } | Promise<{ count: number; next: number }>;
   createTopic(name: string, opts: TopicOptions): Promise<void>;
   listTopics(includeInternal?: boolean): Promise<string[]>;
   describeTopic(name: string): Promise<TopicDescription>;

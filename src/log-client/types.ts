@@ -1,5 +1,15 @@
 /** Public types of the built-in log (API.md section 5). */
-import type { HeadersIn, Bytes } from './record-batch.ts';
+/** Key and value bytes as a producer takes them (a string is UTF-8 encoded). */
+export type Bytes = Uint8Array | string | null | undefined;
+export type HeadersIn = { [name: string]: Uint8Array | string };
+
+/** A consumer's subscription: topic names, or a RegExp's source and flags. */
+export interface Subscription {
+  topics?: string[];
+  /** RegExp source and flags for pattern subscriptions. */
+  pattern?: string;
+  flags?: string;
+}
 
 export type FsyncPolicy = 'none' | 'batch' | 'always' | { everyMs: number };
 export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';

@@ -1,0 +1,102 @@
+/**
+ * LogClient: what the runtime and the CLI use of a log — admin, producers, consumers, restore reads —
+ * over one LogBackend, whichever log it is (the built-in one in this process, another process's over its
+ * socket or a thread port, or later a Kafka cluster). `LogStore` (the built-in log) is one.
+ */
+import type { LogBackend, RecordVisitor } from './backend.ts';
+import { ConsumerImpl, type Consumer, type ConsumerOptions } from './consumer.ts';
+import { LogStoreError } from './errors.ts';
+import { ProducerImpl, type Producer, type ProducerOptions } from './producer.ts';
+import type { ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
+
+export interface Admin {
+  createTopic(name: string, opts?: TopicOptions): Promise<void>;
+  listTopics(opts?: { internal?: boolean }): Promise<string[]>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  deleteTopic(name: string): Promise<void>;
+  listGroups(): Promise<string[]>;
+  /** Per partition with a committed offset: committed offset, end offset and lag. */
+  groupLag(groupId: string): Promise<PartitionLag[]>;
+  /** Kafka's deleteRecords, in whole segments: drops closed segments entirely below each offset. */
+  deleteRecords(offsets: OffsetAndPartition[]): Promise<number>;
+}
+
+export interface ReadResult {
+  records: ConsumerRecord[];
+  /** The offset to read from next (past skipped control batches and aborted records). */
+  next: number;
+}
+
+const backends = new WeakMap<LogClient, LogBackend>();
+
+/** The backend under a client (for the package's own plumbing, e.g. serving it to stream threads; not public). */
+export function backendOf(client: LogClient): LogBackend {
+  return backends.get(client)!;
+}
+
+export class LogClient {
+  readonly admin: Admin;
+  private closed = false;
+
+  /** @param where names the log in errors (a data dir, a cluster). */
+  constructor(backend: LogBackend, protected readonly where: string) {
+    backends.set(this, backend);
+    const b = backend;
+    this.admin = {
+      createTopic: (name, opts) => b.createTopic(name, opts ?? {}),
+      listTopics: (opts) => b.listTopics(opts?.internal ?? false),
+      describeTopic: (name) => b.describeTopic(name),
+      deleteTopic: (name) => b.deleteTopic(name),
+      listGroups: () => b.listGroups(),
+      groupLag: (groupId) => b.groupLag(groupId),
+      deleteRecords: (offsets) => b.deleteRecords(offsets),
+    };
+  }
+
+  producer(opts: ProducerOptions = {}): Producer {
+    this.checkOpen();
+    return new ProducerImpl(backendOf(this), opts);
+  }
+
+  consumer(opts: ConsumerOptions = {}): Consumer {
+    this.checkOpen();
+    return new ConsumerImpl(backendOf(this), opts);
+  }
+
+  /**
+   * Reads up to maxRecords records of one partition from an offset, without waiting and without a
+   * group (for restoring state from changelog topics). Control batches are skipped; with
+   * 'read_committed' also aborted and still-open transactional records.
+   */
+  read(tp: TopicPartition, fromOffset: number, maxRecords = 10_000, opts: { isolation?: Isolation } = {}): Promise<ReadResult> {
+    this.checkOpen();
+    return backendOf(this).read(tp, fromOffset, maxRecords, opts.isolation ?? 'read_uncommitted');
+  }
+
+  /** Start and end offsets of one partition. */
+  async offsets(tp: TopicPartition): Promise<{ start: number; end: number }> {
+    const b = backendOf(this);
+    const [start, end] = await Promise.all([b.listOffsets([tp], 'earliest'), b.listOffsets([tp], 'latest')]);
+    return { start: start[0], end: end[0] };
+  }
+
+  /** Runs retention and compaction now (they also run in the background). */
+  maintenance(): Promise<void> {
+    return backendOf(this).maintenance();
+  }
+
+  protected checkOpen(): void {
+    if (this.closed) throw new LogStoreError('CLOSED', `the log on ${this.where} is closed`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await backendOf(this).close();
+  }
+}
+
+/** Changelog restore: `read` with a visitor, without a record object per record when the log is in this thread. */
+export function readEach(log: LogClient, tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): { count: number; next: number } | Promise<{ count: number; next: number }> {
+  return backendOf(log).readEach(tp, fromOffset, maxRecords, isolation, each);
+}
