@@ -23,14 +23,14 @@ export type { KGroupedTable } from './dsl/grouped-table.ts';
 export type { Consumed, Produced, Grouped, Materialized, Named, RepartitionOptions } from './dsl/options.ts';
 export { Topology } from './topology/topology.ts';
 export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/index.ts';
-export { defineApp } from './app/app.ts';
+export { defineApp } from './app/define-app.ts';
 export type { App, AppDefinition, RunningApp, StartOptions } from './app/app.ts';
 export type { StreamsConfig } from './runtime/config.ts';
 export type { DroppedRecord } from './processors/types.ts';
 export { TopologyTestDriver } from './test-driver/driver.ts';
 export type { TestDriverOptions } from './test-driver/driver.ts';
-export { TestInputTopic } from './test-driver/input-topic.ts';
-export { TestOutputTopic } from './test-driver/output-topic.ts';
+export type { TestInputTopic } from './test-driver/input-topic.ts';
+export type { TestOutputTopic } from './test-driver/output-topic.ts';
 export { LogStore, LogStoreError, CorruptLogError, murmur2, partitionForKey } from './log-store/index.ts';
 export type {
   LogStoreOptions, Admin, ReadResult, Producer, ProducerOptions, Consumer, ConsumerOptions, PollOptions,

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { logOverPort } from '../log-store/thread-port.ts';
-import type { App } from './app.ts';
+import { loadApp } from './load-app.ts';
 import { resolveConfig, type StreamsConfig } from '../runtime/config.ts';
 import { AppRunner } from '../runtime/runner/app-runner.ts';
 
@@ -25,9 +25,7 @@ const port = parentPort!;
 const post = (m: Record<string, unknown>) => port.postMessage(m);
 
 try {
-  const mod = (await import(input.appModule)) as { default?: App };
-  const app = mod.default;
-  if (!app || typeof app.topology !== 'function') throw new Error(`${input.appModule} must export default defineApp(...)`);
+  const app = await loadApp(input.appModule);
   const config = resolveConfig(app.applicationId, { ...app.config, ...input.overrides });
   const log = logOverPort(`${input.dataDir} (through the main thread)`, input.logPort);
   const owned = new Set(input.taskIds);

@@ -2,27 +2,10 @@
  * App verbs: `streams-run app.ts` (run; the default verb) and `streams-run describe app.ts`.
  * The app module is loaded with tsx (registered by bin/streams-run.js), so .ts/.mts/.js/.mjs need no build step.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import type { App } from '../app/app.ts';
+import { loadApp } from '../app/load-app.ts';
 import { DEFAULT_DATA_DIR } from './open-log.ts';
-import { runApp } from './run.ts';
-
-export async function loadApp(file: string): Promise<App> {
-  const url = pathToFileURL(path.resolve(file)).href;
-  let mod: { default?: unknown };
-  try {
-    mod = (await import(url)) as { default?: unknown };
-  } catch (e) {
-    throw new Error(`cannot load app module ${file}: ${(e as Error).message}`);
-  }
-  const app = mod.default as Partial<App> | undefined;
-  if (!app || typeof app.topology !== 'function' || typeof app.start !== 'function') {
-    throw new Error(`${file} must export default defineApp({ applicationId, build(builder) { ... } }).`);
-  }
-  return app as App;
-}
+import { runApp, type RunOptions } from './run.ts';
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
@@ -51,14 +34,4 @@ export function registerAppVerbs(program: Command): void {
       const app = await loadApp(file);
       process.stdout.write(app.topology().describe({ format: opts.format }));
     });
-}
-
-export interface RunOptions {
-  dataDir: string;
-  stateDir?: string;
-  threads?: string;
-  guarantee?: string;
-  createTopics?: boolean;
-  config: string[];
-  bootstrap?: string;
 }

@@ -4,7 +4,7 @@
  */
 import type { StreamsConfig } from '../runtime/config.ts';
 import { startApp } from '../app/start.ts';
-import { loadApp, type RunOptions } from './app-verbs.ts';
+import { loadApp } from '../app/load-app.ts';
 import { seedSampleInput } from './sample-input.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
@@ -68,4 +68,14 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     }
   }
   process.stderr.write('streams-run: stopped cleanly.\n');
+}
+
+export interface RunOptions {
+  dataDir: string;
+  stateDir?: string;
+  threads?: string;
+  guarantee?: string;
+  createTopics?: boolean;
+  config: string[];
+  bootstrap?: string;
 }

@@ -4,7 +4,6 @@
  */
 import type { Headers } from '../api/records.ts';
 import type { ExceptionHandlerConfig } from './config.ts';
-import type { Task } from './task.ts';
 
 export class ProcessingError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -24,7 +23,14 @@ export interface ErrorPosition {
   timestamp: number;
 }
 
-export function handleError(task: Task, kind: 'deserialization' | 'processing', handler: ExceptionHandlerConfig, e: unknown, at: ErrorPosition): void {
+/** What error handling needs of a task: its skip counter, its warnings and its record collector. */
+export interface ErrorSink {
+  readonly metrics: { skipped: number };
+  warn(message: string): void;
+  send(topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined, partition: number | undefined): void;
+}
+
+export function handleError(task: ErrorSink, kind: 'deserialization' | 'processing', handler: ExceptionHandlerConfig, e: unknown, at: ErrorPosition): void {
   if (e instanceof ProcessingError) throw e;
   const msg = e instanceof Error ? e.message : String(e);
   const where = `topic ${at.topic}, partition ${at.partition}, offset ${at.offset}, operator ${at.operator}`;

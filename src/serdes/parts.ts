@@ -37,3 +37,11 @@ export function decodeParts(b: Uint8Array, at: number, count: number): Array<Uin
   }
   return out;
 }
+
+/** Byte-wise equality; null equals only null. */
+export function bytesEqual(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

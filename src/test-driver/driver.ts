@@ -13,18 +13,8 @@ import { createStore, type StoreHandle } from '../runtime/stores/stores.ts';
 import { Task } from '../runtime/task.ts';
 import { TestInputTopic, type InputTopicOptions } from './input-topic.ts';
 import { TestOutputTopic } from './output-topic.ts';
-import { RecordQueue } from './record-queue.ts';
+import { RecordQueue, type RawRecord } from './record-queue.ts';
 import { bindDefaultSerde } from '../serdes/deferred.ts';
-
-export interface RawRecord {
-  topic: string;
-  partition: number;
-  offset: number;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  timestamp: number;
-  headers?: Headers;
-}
 
 /** What the driver accepts: a Topology or an App (anything with applicationId, config and topology()). */
 export interface AppLike {
@@ -111,8 +101,7 @@ export class TopologyTestDriver {
     }
   }
 
-  /** @internal used by TestInputTopic. */
-  async pipeRaw(topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined): Promise<void> {
+  private async pipeRaw(topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined): Promise<void> {
     this.checkOpen();
     await this.ready;
     const isGlobal = this.globalTopics.has(topic);
@@ -161,7 +150,7 @@ export class TopologyTestDriver {
     const src = this.topology.sourceFor(topic);
     const ks = (keySerde ?? src?.keySerde ?? this.config.defaultKeySerde) as Serde<K>;
     const vs = (valueSerde ?? (src?.changes ? undefined : src?.valueSerde) ?? this.config.defaultValueSerde) as Serde<V>;
-    return new TestInputTopic<K, V>(this, topic, ks, vs, options);
+    return new TestInputTopic<K, V>((t, k, v, ts, h) => this.pipeRaw(t, k, v, ts, h), topic, ks, vs, options);
   }
 
   createOutputTopic<K = unknown, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestOutputTopic<K, V> {
@@ -170,11 +159,11 @@ export class TopologyTestDriver {
     const store = [...this.topology.stores.values()].find((s) => `${this.config.applicationId}-${s.name}-changelog` === topic);
     const ks = (keySerde ?? bindDefaultSerde(sink?.keySerde ?? store?.keySerde, this.config.defaultKeySerde)) as Serde<K>;
     const vs = (valueSerde ?? sink?.valueSerde ?? store?.valueSerde ?? this.config.defaultValueSerde) as Serde<V>;
-    return new TestOutputTopic<K, V>(this, topic, ks, vs);
+    return new TestOutputTopic<K, V>(() => this.outputQueue(topic), topic, ks, vs);
   }
 
-  /** @internal the captured records of a topic, consumed in order. */
-  outputQueue(topic: string): RecordQueue<RawRecord> {
+  /** The captured records of a topic, consumed in order. */
+  private outputQueue(topic: string): RecordQueue<RawRecord> {
     let list = this.outputs.get(topic);
     if (!list) this.outputs.set(topic, (list = new RecordQueue()));
     return list;

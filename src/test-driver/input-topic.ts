@@ -1,7 +1,8 @@
 /** TestInputTopic: serializes with the topic's serdes and pipes into the driver (API.md section 4). */
 import type { Headers, KeyValue, StreamRecord } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
-import type { TopologyTestDriver } from './driver.ts';
+/** Hands serialized records to the driver. */
+export type PipeRaw = (topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined) => Promise<void>;
 
 export interface InputTopicOptions {
   /** Timestamp of the first record piped without one (default 0). */
@@ -15,7 +16,7 @@ export class TestInputTopic<K, V> {
   private readonly advance: number;
 
   constructor(
-    private readonly driver: TopologyTestDriver,
+    private readonly pipe: PipeRaw,
     readonly topic: string,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
@@ -41,7 +42,7 @@ export class TestInputTopic<K, V> {
     const ts = this.nextTime(timestamp);
     const k = this.keySerde.serialize(key, this.topic);
     const v = this.valueSerde.serialize(value, this.topic);
-    return this.driver.pipeRaw(this.topic, k, v, ts, headers);
+    return this.pipe(this.topic, k, v, ts, headers);
   }
 
   async pipeRecordList(records: Array<Partial<StreamRecord<K, V>> & { value: V }>): Promise<void> {

@@ -1,20 +1,15 @@
 /** TestOutputTopic: reads what the topology wrote to a topic, deserialized (API.md section 4). Reads are synchronous. */
 import type { KeyValue, StreamRecord } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
-import type { RawRecord, TopologyTestDriver } from './driver.ts';
-import type { RecordQueue } from './record-queue.ts';
+import type { RawRecord, RecordQueue } from './record-queue.ts';
 
 export class TestOutputTopic<K, V> {
   constructor(
-    private readonly driver: TopologyTestDriver,
+    private readonly queue: () => RecordQueue<RawRecord>,
     readonly topic: string,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
   ) {}
-
-  private queue(): RecordQueue<RawRecord> {
-    return this.driver.outputQueue(this.topic);
-  }
 
   private take(): RawRecord {
     const r = this.queue().shift();

@@ -1,3 +1,4 @@
+import type { Headers } from '../api/records.ts';
 /**
  * A FIFO with O(1) `shift`: the test driver's captured output per topic. An array's `shift()` copies the
  * rest of the array, so reading n captured records one by one cost O(n^2) (100k word-count lines, ~800k
@@ -32,4 +33,15 @@ export class RecordQueue<T> {
     }
     return item;
   }
+}
+
+/** A record as the driver captured it: bytes, as a sink or changelog wrote them. */
+export interface RawRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  timestamp: number;
+  headers?: Headers;
 }

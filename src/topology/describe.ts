@@ -2,15 +2,21 @@
  * topology.describe(): Kafka's TopologyDescription text layout (sub-topologies, Source/Processor/Sink lines,
  * `-->` successors, `<--` predecessors, nodes ordered by sub-tree size then name), or mermaid / dot drawings.
  */
-import type { Topology } from './topology.ts';
-import type { Subtopology } from './subtopologies.ts';
+import type { GraphNode } from './graph.ts';
+import type { NodeGraph, Subtopology } from './subtopologies.ts';
+
+/** What describe() reads of a Topology. */
+export interface DescribedTopology extends NodeGraph {
+  readonly subtopologies: readonly Subtopology[];
+  node(name: string): GraphNode;
+}
 import { JavaTreeSet, hashMapOrder } from './java-order.ts';
 
 export interface DescribeOptions {
   format?: 'text' | 'mermaid' | 'dot';
 }
 
-export function describeTopology(t: Topology, options: DescribeOptions): string {
+export function describeTopology(t: DescribedTopology, options: DescribeOptions): string {
   const format = options.format ?? 'text';
   if (format === 'mermaid') return mermaid(t);
   if (format === 'dot') return dot(t);
@@ -34,7 +40,7 @@ const nodeCmp = (a: DNode, b: DNode): number => {
 };
 
 /** Connects the sub-topology's nodes exactly as Kafka's InternalTopologyBuilder.describeSubtopology does. */
-function connect(t: Topology, st: Subtopology): Map<string, DNode> {
+function connect(t: DescribedTopology, st: Subtopology): Map<string, DNode> {
   const inGroup = new Set(st.nodes);
   const nodes = new Map<string, DNode>();
   for (const name of st.nodes) nodes.set(name, { name, size: 1, preds: new JavaTreeSet(nodeCmp), succs: new JavaTreeSet(nodeCmp) });
@@ -61,7 +67,7 @@ function names(list: DNode[]): string {
   return list.length === 0 ? 'none' : list.map((n) => n.name).join(', ');
 }
 
-function nodeText(t: Topology, d: DNode): string {
+function nodeText(t: DescribedTopology, d: DNode): string {
   const n = t.node(d.name);
   const succ = d.succs.toArray();
   if (n.type === 'source') {
@@ -80,13 +86,13 @@ function sorted(nodes: Map<string, DNode>): DNode[] {
   return [...nodes.values()].sort(nodeCmp);
 }
 
-function subtopology(t: Topology, st: Subtopology): string {
+function subtopology(t: DescribedTopology, st: Subtopology): string {
   let s = `Sub-topology: ${st.id}\n`;
   for (const d of sorted(connect(t, st))) s += '    ' + nodeText(t, d) + '\n';
   return s + '\n';
 }
 
-function globalStore(t: Topology, st: Subtopology): string {
+function globalStore(t: DescribedTopology, st: Subtopology): string {
   let s = `Sub-topology: ${st.id} for global store (will not generate tasks)\n`;
   for (const d of sorted(connect(t, st))) s += '    ' + nodeText(t, d) + '\n';
   return s;
@@ -94,7 +100,7 @@ function globalStore(t: Topology, st: Subtopology): string {
 
 const id = (n: string) => n.replace(/[^a-zA-Z0-9_]/g, '_');
 
-function mermaid(t: Topology): string {
+function mermaid(t: DescribedTopology): string {
   const lines = ['flowchart TB'];
   for (const st of t.subtopologies) {
     lines.push(`  subgraph sub${st.id}["Sub-topology ${st.id}${st.global ? ' (global store)' : ''}"]`);
@@ -115,7 +121,7 @@ function mermaid(t: Topology): string {
   return lines.join('\n') + '\n';
 }
 
-function dot(t: Topology): string {
+function dot(t: DescribedTopology): string {
   const lines = ['digraph topology {', '  rankdir=TB;'];
   for (const st of t.subtopologies) {
     lines.push(`  subgraph cluster_${st.id} {`, `    label="Sub-topology ${st.id}${st.global ? ' (global store)' : ''}";`);

@@ -6,7 +6,9 @@
  * murmur3 hash of it): a response whose hash differs from the current left value is stale and dropped.
  */
 import type { Serde } from '../api/serde.ts';
-import { decodeParts, encodeParts } from '../serdes/parts.ts';
+import { bytesEqual, decodeParts, encodeParts } from '../serdes/parts.ts';
+
+export { bytesEqual };
 
 export const Instruction = {
   DELETE_KEY_NO_PROPAGATE: 0,
@@ -101,11 +103,4 @@ export function combinedKeyPrefix(fk: Uint8Array): Uint8Array {
   new DataView(out.buffer).setInt32(0, fk.length);
   out.set(fk, 4);
   return out;
-}
-
-export function bytesEqual(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,6 +1,6 @@
 /** Parameters of the stream-stream and foreign-key join processors (kinds in proc-params.ts). */
 import type { Serde } from '../api/serde.ts';
-import type { GetterSpec } from './value-getter.ts';
+import type { GetterSpec } from './getter-spec.ts';
 
 /** Kafka's KStreamImplJoin.TimeTracker, one per task, shared by both sides of one stream-stream join. */
 export interface JoinTimeTracker {

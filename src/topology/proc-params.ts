@@ -5,7 +5,7 @@
  */
 import type { KeyValue } from '../api/records.ts';
 import type { ProcessorSupplier } from '../api/processor.ts';
-import type { GetterSpec, JoinMode } from './value-getter.ts';
+import type { GetterSpec, JoinMode } from './getter-spec.ts';
 import type { FkParams, StreamStreamJoinParams } from './join-params.ts';
 import type { SessionWindows, SlidingWindows, TimeWindows } from '../windowing/index.ts';
 

@@ -3,7 +3,13 @@
  * their parents and with every processor sharing a store; ids given in order of the sorted source names first,
  * then the sorted other names. Repartition topics therefore split sub-topologies.
  */
-import type { Topology } from './topology.ts';
+import type { GraphNode } from './graph.ts';
+
+/** The parts of a topology that sub-topologies are computed from. */
+export interface NodeGraph {
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  readonly order: readonly string[];
+}
 
 export interface Subtopology {
   readonly id: number;
@@ -15,7 +21,7 @@ export interface Subtopology {
   readonly global: boolean;
 }
 
-export function computeSubtopologies(t: Topology): Subtopology[] {
+export function computeSubtopologies(t: NodeGraph): Subtopology[] {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;

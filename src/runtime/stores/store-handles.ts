@@ -8,7 +8,7 @@ import type { WindowStore, WindowStoreEntry } from '../../api/stores.ts';
 import type { StoreSpec } from '../../topology/graph.ts';
 import { createSessionStore, createTimestampedWindowStore, createWindowStore } from '../../state/builders.ts';
 import { SuppressBufferStore } from '../../state/suppress-buffer.ts';
-import type { StoreHandle } from './stores.ts';
+import type { StoreHandle } from './handle.ts';
 
 interface Base {
   name: string;

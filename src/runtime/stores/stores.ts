@@ -5,20 +5,15 @@
  */
 import type { Serde } from '../../api/serde.ts';
 import type { StoreSpec } from '../../topology/graph.ts';
-import type { StateStoreInternal, ValueAndTimestamp, FlushListener } from '../../state/types.ts';
+import type { ValueAndTimestamp, FlushListener } from '../../state/types.ts';
 import { createKeyValueStore, createTimestampedKeyValueStore } from '../../state/builders.ts';
 import type { TsKvStore } from '../../processors/table-store.ts';
 import { createWindowedStoreHandle } from './store-handles.ts';
-import { bindDefaultSerde } from '../../serdes/deferred.ts';
+import type { StoreHandle } from './handle.ts';
 
-export interface StoreHandle {
-  readonly spec: StoreSpec;
-  readonly internal: StateStoreInternal;
-  /** The face DSL processors use. */
-  readonly dsl: unknown;
-  /** The face users see (plain values). */
-  publicView(): unknown;
-}
+export type { StoreHandle };
+import { bindDefaultSerde } from '../../serdes/deferred.ts';
+import { bytesEqual } from '../../serdes/parts.ts';
 
 export interface StoreFactoryOptions {
   defaultStore: 'leveldb' | 'memory';
@@ -28,12 +23,6 @@ export interface StoreFactoryOptions {
   cacheMaxBytes: number;
 }
 
-function bytesEqual(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 export function createStore(spec: StoreSpec, opts: StoreFactoryOptions): StoreHandle {
   const key = bindDefaultSerde(spec.keySerde, opts.defaultKeySerde);
