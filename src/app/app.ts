@@ -13,6 +13,8 @@ export interface StartOptions extends StreamsConfig {
   dataDir?: string;
   stateDir?: string;
   createTopics?: boolean;
+  /** The app's module (path or file URL): needed by numStreamThreads > 1, whose threads load it themselves. */
+  appModule?: string;
 }
 
 export interface RunningApp {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LogStore } from '../log-store/index.ts';
 import type { App, RunningApp, StartOptions } from './app.ts';
-import { resolveConfig } from '../runtime/config.ts';
+import { checkConfigKeys, resolveConfig, type StreamsConfig } from '../runtime/config.ts';
 import { AppRunner } from '../runtime/runner/app-runner.ts';
 import { startThreads } from './threads.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
@@ -13,12 +13,11 @@ export interface StartExtras {
   log?: LogStore;
   onLog?: (line: string) => void;
   onRestore?: (p: RestoreProgress) => void;
-  /** The app's module (path or file URL): needed by numStreamThreads > 1, whose threads load it themselves. */
-  appModule?: string;
 }
 
 export async function startApp(app: App, options: StartOptions & StartExtras = {}): Promise<RunningApp> {
   const { dataDir = './.tributary', stateDir, createTopics, log: givenLog, onLog, onRestore, appModule, ...overrides } = options;
+  checkConfigKeys(overrides, 'app.start()', ['dataDir']);
   const config = resolveConfig(app.applicationId, { ...app.config, ...overrides });
   const topology = app.topology();
   const log = givenLog ?? (await LogStore.open(dataDir));
@@ -27,11 +26,17 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
       if (!givenLog) await log.close();
       throw new Error(`numStreamThreads ${config.numStreamThreads} needs the app's module, since each thread loads it itself: run it with streams-run, or pass app.start({ appModule: import.meta.url, ... }) from the module that defines the app.`);
     }
-    const jsonSafe = Object.fromEntries(Object.entries(overrides).filter(([, v]) => typeof v !== 'function' && !(typeof v === 'object' && v !== null && 'serialize' in v)));
+    const { onDroppedRecord, ...rest } = overrides as StreamsConfig;
+    const notCloneable = Object.entries(rest).filter(([, v]) => typeof v === 'function' || (typeof v === 'object' && v !== null && 'serialize' in v));
+    if (notCloneable.length > 0) {
+      if (!givenLog) await log.close();
+      const keys = notCloneable.map(([k]) => k).join(', ');
+      throw new Error(`app.start({ ${keys} }) with numStreamThreads ${config.numStreamThreads}: each stream thread loads the app module itself and cannot receive functions or serdes from app.start(); set ${keys} in defineApp({ config: { ... } }) instead, or run with numStreamThreads: 1.`);
+    }
     return startThreads({
       app, appModule: appModule.startsWith('file:') ? appModule : pathToFileURL(path.resolve(appModule)).href, log, dataDir,
       stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'), createTopics: createTopics ?? false,
-      overrides: jsonSafe, threads: config.numStreamThreads, onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore,
+      overrides: rest, threads: config.numStreamThreads, onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore, onDroppedRecord,
     });
   }
   const runner = new AppRunner({

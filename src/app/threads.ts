@@ -8,6 +8,7 @@ import type { LogClient } from '../log-client/client.ts';
 import { serveLogOverPort } from '../log-store/thread-port.ts';
 import type { App, RunningApp } from './app.ts';
 import type { StreamsConfig } from '../runtime/config.ts';
+import type { DroppedRecord } from '../processors/types.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
 import type { RunnerMetrics } from '../runtime/runner/app-runner.ts';
 import { planTopics } from '../runtime/runner/topics.ts';
@@ -25,9 +26,11 @@ export interface ThreadsOptions {
   threads: number;
   onLog: (line: string) => void;
   onRestore?: (p: RestoreProgress) => void;
+  /** app.start()'s onDroppedRecord: the threads send each dropped record here. */
+  onDroppedRecord?: (e: DroppedRecord) => void;
 }
 
-interface Msg { type: string; metrics?: RunnerMetrics; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress }
+interface Msg { type: string; metrics?: RunnerMetrics; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress; record?: DroppedRecord }
 
 export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const topology = o.app.topology();
@@ -39,7 +42,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
     // The thread reaches the log over a MessagePort: records' bytes cross by structured clone, not JSON + base64.
     const { port1, port2 } = new MessageChannel();
     serveLogOverPort(o.log, port1);
-    const data: WorkerInput = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, taskIds: ids, thread, logPort: port2 };
+    const data: WorkerInput = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, forwardDropped: o.onDroppedRecord !== undefined, taskIds: ids, thread, logPort: port2 };
     return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: data, transferList: [port2] });
   });
   const closed = workers.map((w, i) => new Promise<void>((resolve) => {
@@ -47,6 +50,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       if (m.type === 'metrics' || m.type === 'closed') metrics[i] = m.metrics ?? metrics[i];
       if (m.type === 'log' && m.line) o.onLog(m.line);
       if (m.type === 'restore' && m.progress) o.onRestore?.(m.progress);
+      if (m.type === 'dropped' && m.record) o.onDroppedRecord?.(m.record);
       if (m.type === 'error') failure = failure ?? new Error(`stream thread ${i}: ${m.message}`);
       if (m.type === 'closed') resolve();
     });

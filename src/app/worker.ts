@@ -1,11 +1,12 @@
 /**
  * One stream thread (worker_threads). Functions cannot cross threads, so the thread loads the app module
  * itself, reaches the log through a MessagePort served by the main thread (serveLogOverPort) and runs only its tasks.
- * Messages to the parent: started | metrics | error | closed; from the parent: close.
+ * Messages to the parent: started | metrics | log | restore | dropped | error | closed; from the parent: close.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { logOverPort } from '../log-store/thread-port.ts';
 import { loadApp } from './load-app.ts';
+import type { DroppedRecord } from '../processors/types.ts';
 import { resolveConfig, type StreamsConfig } from '../runtime/config.ts';
 import { AppRunner } from '../runtime/runner/app-runner.ts';
 
@@ -14,6 +15,8 @@ export interface WorkerInput {
   dataDir: string;
   stateDir: string;
   overrides: StreamsConfig;
+  /** Send dropped records to the main thread (app.start() was given an onDroppedRecord). */
+  forwardDropped: boolean;
   taskIds: string[];
   thread: number;
   /** The main thread's log (serveLogOverPort). */
@@ -26,7 +29,8 @@ const post = (m: Record<string, unknown>) => port.postMessage(m);
 
 try {
   const app = await loadApp(input.appModule);
-  const config = resolveConfig(app.applicationId, { ...app.config, ...input.overrides });
+  const onDroppedRecord = input.forwardDropped ? (record: DroppedRecord) => post({ type: 'dropped', record }) : undefined;
+  const config = resolveConfig(app.applicationId, { ...app.config, ...input.overrides, ...(onDroppedRecord ? { onDroppedRecord } : {}) });
   const log = logOverPort(`${input.dataDir} (through the main thread)`, input.logPort);
   const owned = new Set(input.taskIds);
   const runner = new AppRunner({

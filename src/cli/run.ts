@@ -2,13 +2,13 @@
  * `streams-run app.ts`: starts the app, shows restore progress and a status line on stderr, and shuts down
  * gracefully on SIGINT/SIGTERM (finish the batch, commit, close stores, exit 0); a second signal exits at once.
  */
-import type { StreamsConfig } from '../runtime/config.ts';
+import { checkConfigKeys, type StreamsConfig } from '../runtime/config.ts';
 import { startApp } from '../app/start.ts';
 import { loadApp } from '../app/load-app.ts';
 import { seedSampleInput } from './sample-input.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
-  const out: StreamsConfig = {};
+  const out: Record<string, unknown> = {};
   for (const p of pairs) {
     const i = p.indexOf('=');
     if (i <= 0) throw new Error(`--config expects key=value, got '${p}'.`);
@@ -16,7 +16,8 @@ function parseConfig(pairs: string[]): StreamsConfig {
     const raw = p.slice(i + 1);
     out[key] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
   }
-  return out;
+  checkConfigKeys(out, '--config');
+  return out as StreamsConfig;
 }
 
 export async function runApp(file: string, opts: RunOptions): Promise<void> {
@@ -26,7 +27,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
   await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
   const running = await startApp(app, {
-    ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
+    ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics,
     onRestore: (p) => p.total > 0 && process.stderr.write(p.done
       ? `restored ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored} records, ${p.recordsPerSec} rec/s\n`
       : `restoring ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),

@@ -51,7 +51,7 @@ export class StreamsBuilder {
     return new KTableImpl<K, V>({ graph: this.graph, node: tableName, keySerde, valueSerde, repartitionRequired: false, storeName, sourceNode: tableName });
   }
 
-  /** A table replicated in full to every instance; joined by a key selector (joins issue). */
+  /** A table replicated in full to every instance; joined by a key selector. */
   globalTable<K = unknown, V = unknown>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): GlobalKTable<K, V> {
     checkName(topic, 'globalTable() topic');
     const m = resolveMaterialized(this.graph, materialized as Materialized<unknown, unknown> | undefined, `${topic}-`);

@@ -70,7 +70,6 @@ export interface KStream<K, V> {
   outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR, windows: JoinWindows, options?: JoinOptions<K, V, VO>): KStream<K, VR>;
 }
 
-type AnyFn = (...args: never[]) => unknown;
 const u = <F>(f: F) => f as unknown as (a: unknown, b: unknown) => never;
 
 export class KStreamImpl<K, V> implements KStream<K, V> {
@@ -164,4 +163,3 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 }
 
-export type { AnyFn };

@@ -50,7 +50,3 @@ export interface RepartitionOptions<K, V> {
 export interface BranchOptions {
   name?: string;
 }
-
-export interface PrintOptions {
-  label?: string;
-}

@@ -227,11 +227,6 @@ export function encodeControlBatch(type: number, baseOffset: number, now: number
   });
 }
 
-/** Rewrites the base offset of an encoded batch (the CRC does not cover it). */
-export function setBaseOffset(buf: Buffer, pos: number, baseOffset: number): void {
-  writeI64(buf, pos, baseOffset);
-}
-
 // ---------- decoding ----------
 
 function readI64(buf: Buffer, pos: number): number {
@@ -319,13 +314,4 @@ export function forEachRecord(buf: Buffer, pos: number, h: BatchHeader, each: Re
     p = recEnd;
     each(h.baseOffset + offDelta, logAppend ? h.maxTimestamp : h.baseTimestamp + tsDelta, key, value, headers);
   }
-}
-
-/** The control type (CONTROL_ABORT / CONTROL_COMMIT) of a control batch at buf[pos..]. */
-export function controlType(buf: Buffer, pos: number, h: BatchHeader): number {
-  let type = -1;
-  decodeRecords(buf, pos, h, (r) => {
-    if (r.key && r.key.length >= 4) type = (r.key[2] << 8) | r.key[3];
-  });
-  return type;
 }

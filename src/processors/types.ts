@@ -74,10 +74,6 @@ export interface ProcImpl {
 export type Factory<P extends ProcKind> = (node: ProcessorNode<P>, ctx: NodeContext) => ProcImpl;
 export type ProcessorTable = { [P in ProcKind]: Factory<P> };
 
-/** Runs `next` after `r` (synchronously when `r` is not a promise). */
-export function andThen(r: MaybePromise, next: () => MaybePromise): MaybePromise {
-  return r instanceof Promise ? r.then(next) : next();
-}
 
 /** Forwards several records in order, waiting only when a child returns a promise. */
 export function forwardAll(ctx: NodeContext, recs: Rec[], i = 0): MaybePromise {

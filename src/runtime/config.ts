@@ -21,7 +21,53 @@ export interface StreamsConfig {
   productionExceptionHandler?: ExceptionHandlerConfig;
   onDroppedRecord?: (e: DroppedRecord) => void;
   droppedRecordsTopic?: string;
-  [key: string]: unknown;
+}
+
+/** Every key of StreamsConfig (a key missing here fails tsc): what `--config` and start() accept. */
+const CONFIG_KEYS = [
+  'applicationId', 'processingGuarantee', 'commitIntervalMs', 'numStreamThreads', 'cacheMaxBytes', 'stateDir',
+  'defaultKeySerde', 'defaultValueSerde', 'timestampExtractor', 'deserializationExceptionHandler',
+  'processingExceptionHandler', 'productionExceptionHandler', 'onDroppedRecord', 'droppedRecordsTopic',
+] as const satisfies readonly (keyof StreamsConfig)[];
+type MissingKeys = Exclude<keyof StreamsConfig, (typeof CONFIG_KEYS)[number]>;
+const allKeys: MissingKeys extends never ? true : never = true;
+export const STREAMS_CONFIG_KEYS: readonly string[] = allKeys && CONFIG_KEYS;
+
+/** The known key closest to `key` (edit distance up to 3), for "did you mean". */
+function closest(key: string, keys: readonly string[]): string | undefined {
+  const d = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length];
+  };
+  let best: string | undefined;
+  let bestD = 4;
+  for (const k of keys) {
+    const x = d(key, k);
+    if (x < bestD) [best, bestD] = [k, x];
+  }
+  return best;
+}
+
+/**
+ * Rejects keys that are not StreamsConfig keys (a typo would otherwise be ignored silently): `where` names the
+ * source (e.g. '--config', 'app.start()'); `extra` are further keys that source accepts.
+ */
+export function checkConfigKeys(c: object, where: string, extra: readonly string[] = []): void {
+  const known = [...STREAMS_CONFIG_KEYS, ...extra];
+  for (const key of Object.keys(c)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    throw new Error(`${where}: unknown config key '${key}'${near ? ` (did you mean '${near}'?)` : ''}; the keys are: ${STREAMS_CONFIG_KEYS.join(', ')}.`);
+  }
 }
 
 export interface ResolvedConfig {

@@ -16,6 +16,7 @@ import type { DroppedRecord, MaybePromise, NodeContext, ProcImpl, Rec, TaskServi
 import { Punctuation } from './punctuation.ts';
 import { ProcessingError, handleError } from './errors.ts';
 import { bindDefaultSerde } from '../serdes/deferred.ts';
+import { internalTopic } from '../api/topic-names.ts';
 
 export interface RecordSink {
   send(topic: string, partition: number | undefined, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined): void;
@@ -80,7 +81,7 @@ export class Task implements TaskServices {
   }
 
   physicalTopic(topic: string, internal: boolean): string {
-    return internal ? `${this.applicationId}-${topic}` : topic;
+    return internal ? internalTopic(this.applicationId, topic) : topic;
   }
 
   private compile(): void {

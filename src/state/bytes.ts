@@ -15,11 +15,6 @@ export function fromBinary(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'latin1'));
 }
 
-/** Unsigned lexicographic byte order (-1, 0, 1). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
-}
-
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
@@ -57,14 +52,6 @@ export function readLong(buf: Uint8Array, offset: number): number {
   if (hi >= 0x200000) return Number(new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getBigInt64(offset));
   const lo = ((buf[offset + 4] << 24) | (buf[offset + 5] << 16) | (buf[offset + 6] << 8) | buf[offset + 7]) >>> 0;
   return hi * TWO_32 + lo;
-}
-
-export function writeInt(buf: Uint8Array, offset: number, v: number): void {
-  new DataView(buf.buffer, buf.byteOffset, buf.byteLength).setUint32(offset, v >>> 0);
-}
-
-export function readInt(buf: Uint8Array, offset: number): number {
-  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getUint32(offset);
 }
 
 export function longBytes(v: number): Uint8Array {

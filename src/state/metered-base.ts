@@ -7,6 +7,7 @@ import type { BytesLayer } from './layer.ts';
 import type { StoreOptions } from './options.ts';
 import type { StateStoreInternal, StoreInitContext } from './types.ts';
 import type { EmitCloseTime } from './emit-time.ts';
+import { changelogTopic } from '../api/topic-names.ts';
 
 export interface StoreCounters {
   puts: number;
@@ -55,7 +56,7 @@ export abstract class MeteredBase<K> implements StateStoreInternal {
   emitTime: EmitCloseTime | null = null;
 
   async init(ctx: StoreInitContext): Promise<void> {
-    if (this.topicRef.logging && this.topicRef.topic === null) this.topicRef.topic = `${ctx.applicationId}-${this.name}-changelog`;
+    if (this.topicRef.logging && this.topicRef.topic === null) this.topicRef.topic = changelogTopic(ctx.applicationId, this.name);
     await this.inner.init(ctx, this.name);
     this.emitTime?.init(ctx);
   }

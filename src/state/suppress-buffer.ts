@@ -10,6 +10,7 @@ import type { Serde } from '../api/serde.ts';
 import { fromBinary, readLong, toBinary, writeLong } from './bytes.ts';
 import { decodeParts, encodeParts } from '../serdes/parts.ts';
 import type { StateStoreInternal, StoreInitContext } from './types.ts';
+import { changelogTopic } from '../api/topic-names.ts';
 
 export interface BufferedRecord<K, V> {
   key: K;
@@ -58,7 +59,7 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
 
   async init(ctx: StoreInitContext): Promise<void> {
     this.ctx = ctx;
-    if (this.opts.logging !== false) this.changelogTopic = `${ctx.applicationId}-${this.name}-changelog`;
+    if (this.opts.logging !== false) this.changelogTopic = changelogTopic(ctx.applicationId, this.name);
   }
 
   numRecords(): number {

@@ -25,7 +25,7 @@ export class TimestampedKeyValueStoreImpl<K, V> extends MeteredKeyValueStore<K, 
 
   /**
    * Call after init. Returns true when caching is on: the store then forwards on flush (cache
-   * flush or eviction) and the processor must NOT forward itself; false: forward yourthis.
+   * flush or eviction) and the processor must NOT forward itself; false: the processor forwards itself.
    */
   setFlushListener(listener: FlushListener<K, V> | null): boolean {
     if (!this.inner.setFlushListener) return false;

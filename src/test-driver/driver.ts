@@ -15,6 +15,7 @@ import { TestInputTopic, type InputTopicOptions } from './input-topic.ts';
 import { TestOutputTopic } from './output-topic.ts';
 import { RecordQueue, type RawRecord } from './record-queue.ts';
 import { bindDefaultSerde } from '../serdes/deferred.ts';
+import { changelogTopic, internalTopic } from '../api/topic-names.ts';
 
 /** What the driver accepts: a Topology or an App (anything with applicationId, config and topology()). */
 export interface AppLike {
@@ -155,8 +156,8 @@ export class TopologyTestDriver {
 
   createOutputTopic<K = unknown, V = unknown>(topic: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): TestOutputTopic<K, V> {
     // internal (repartition) sinks write `<applicationId>-<topic>`
-    const sink = this.topology.sinks().find((s) => (s.internal ? `${this.config.applicationId}-${String(s.topic)}` : s.topic) === topic && !s.changes);
-    const store = [...this.topology.stores.values()].find((s) => `${this.config.applicationId}-${s.name}-changelog` === topic);
+    const sink = this.topology.sinks().find((s) => (s.internal ? internalTopic(this.config.applicationId, String(s.topic)) : s.topic) === topic && !s.changes);
+    const store = [...this.topology.stores.values()].find((s) => changelogTopic(this.config.applicationId, s.name) === topic);
     const ks = (keySerde ?? bindDefaultSerde(sink?.keySerde ?? store?.keySerde, this.config.defaultKeySerde)) as Serde<K>;
     const vs = (valueSerde ?? sink?.valueSerde ?? store?.valueSerde ?? this.config.defaultValueSerde) as Serde<V>;
     return new TestOutputTopic<K, V>(() => this.outputQueue(topic), topic, ks, vs);

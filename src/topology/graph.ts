@@ -1,7 +1,7 @@
 /**
  * The topology graph the DSL writes: sources, processors, sinks and store definitions, named the way
  * Kafka Streams names them. Nodes are plain data; processor code is looked up by `kind` in the runtime's
- * processor table (src/runtime/processors), so this layer runs no records.
+ * processor table (src/processors), so this layer runs no records.
  */
 import type { Serde } from '../api/serde.ts';
 import type { Duration, Headers, StreamRecord } from '../api/records.ts';
@@ -155,13 +155,6 @@ export class TopologyGraph {
     if (!node || node.type !== 'processor') throw new Error(`Topology: cannot connect stores to '${nodeName}': not a processor.`);
     const merged = [...new Set([...node.stores, ...stores])];
     this.nodes.set(nodeName, Object.freeze({ ...node, stores: merged }));
-  }
-
-  /** Replaces a processor's params (used when a downstream operator changes how it must behave, e.g. materialize). */
-  updateParams<P extends ProcKind>(nodeName: string, update: (p: ProcParams[P]) => ProcParams[P]): void {
-    const node = this.nodes.get(nodeName) as ProcessorNode<P> | undefined;
-    if (!node || node.type !== 'processor') throw new Error(`Topology: '${nodeName}' is not a processor.`);
-    this.nodes.set(nodeName, Object.freeze({ ...node, params: update(node.params) }));
   }
 
   children(name: string): string[] {

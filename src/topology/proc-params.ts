@@ -43,7 +43,7 @@ export interface ProcParams {
     subtractor: (key: unknown, value: unknown, agg: unknown) => unknown;
   };
   ktableReduce: { storeName: string; adder: (agg: unknown, value: unknown) => unknown; subtractor: (agg: unknown, value: unknown) => unknown };
-  // ---- joins (issue 6; src/runtime/processors/join-*.ts, fk/) ----
+  // ---- joins (src/processors/join-*.ts, fk/) ----
   /** KStream-KTable and KStream-GlobalKTable join: only stream records trigger; keyMapper null = the record key. */
   streamTableJoin: { getter: GetterSpec; joiner: (value: unknown, other: unknown) => unknown; left: boolean; keyMapper: ((key: unknown, value: unknown) => unknown) | null };
   /** KSTREAM-WINDOWED: forwards, then puts the record in its side's join window store. */
@@ -61,7 +61,7 @@ export interface ProcParams {
   fkSubscriptionJoin: FkParams;
   fkForeignTableJoin: FkParams;
   fkResponseResolver: FkParams;
-  /** Windowed aggregations (src/windowing/processors): time, sliding and session windows. */
+  /** Windowed aggregations (src/processors/windowed): time, sliding and session windows. */
   timeWindowAggregate: WindowAggParams<TimeWindows>;
   slidingWindowAggregate: WindowAggParams<SlidingWindows>;
   sessionWindowAggregate: WindowAggParams<SessionWindows> & { merger: (key: unknown, agg1: unknown, agg2: unknown) => unknown };

@@ -2,7 +2,7 @@
  * Kafka's KTableValueGetterSupplier as data: how to read a KTable's current value at a node, through
  * non-materialized filter / mapValues / table-table joins back to materialized stores. Joins store the spec
  * in their params and connect its stores; the runtime turns it into a synchronous `get(key)`
- * (src/runtime/processors/value-getter.ts).
+ * (src/processors/value-getter.ts).
  */
 import type { ProcessorNode, TopologyGraph } from './graph.ts';
 import type { ProcParams } from './proc-params.ts';

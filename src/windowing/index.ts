@@ -7,8 +7,3 @@ export { EmitStrategy } from './emit-strategy.ts';
 export { BufferConfig, type BufferFullStrategy, type StrictBufferConfig } from './buffer-config.ts';
 export { Suppressed, type UntilTimeLimit, type UntilWindowCloses } from './suppressed.ts';
 
-import type { TimeWindows } from './time-windows.ts';
-import type { SlidingWindows } from './sliding-windows.ts';
-import type { SessionWindows } from './session-windows.ts';
-/** What `KGroupedStream.windowedBy` accepts; switch on `kind`. */
-export type AggregationWindows = TimeWindows | SlidingWindows | SessionWindows;

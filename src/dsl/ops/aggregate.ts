@@ -9,6 +9,7 @@ import type { Materialized } from '../options.ts';
 import { resolveMaterialized, type StreamState, type TableState } from '../internal.ts';
 import { createRepartitionedSource } from './repartition.ts';
 import { int64 } from '../../serdes/int64.ts';
+import { repartitionName } from '../../api/topic-names.ts';
 
 export interface GroupedState extends StreamState {
   /** Grouped.name: names the repartition topic. */
@@ -33,7 +34,7 @@ export function aggregate<P extends AggKind>(
     const sinkName = graph.newProcessorName('KSTREAM-SINK-');
     const sourceName = graph.newProcessorName('KSTREAM-SOURCE-');
     aggName = graph.newProcessorName(prefix);
-    const topic = `${g.groupName ?? m.storeName}-repartition`;
+    const topic = repartitionName(g.groupName ?? m.storeName);
     graph.add({ type: 'sink', name: sinkName, parents: [parent], topic, keySerde: g.keySerde, valueSerde: g.valueSerde, internal: true, changes: true });
     graph.add({ type: 'source', name: sourceName, topics: [topic], keySerde: g.keySerde, valueSerde: g.valueSerde, internal: true, changes: true });
     parent = sourceName;

@@ -5,8 +5,8 @@
  */
 import type { Serde } from '../../api/serde.ts';
 import type { TopologyGraph } from '../../topology/graph.ts';
+import { repartitionName } from '../../api/topic-names.ts';
 
-export const REPARTITION_SUFFIX = '-repartition';
 
 export interface RepartitionRequest {
   graph: TopologyGraph;
@@ -22,7 +22,7 @@ export interface RepartitionRequest {
 /** Adds filter -> sink -> source for a repartition topic; returns the source node name. */
 export function createRepartitionedSource(req: RepartitionRequest): string {
   const { graph } = req;
-  const topic = req.prefix.endsWith(REPARTITION_SUFFIX) ? req.prefix : req.prefix + REPARTITION_SUFFIX;
+  const topic = repartitionName(req.prefix);
   const genSink = graph.newProcessorName('KSTREAM-SINK-');
   const genFilter = req.nullKeyFilter ? graph.newProcessorName('KSTREAM-FILTER-') : '';
   const genSource = graph.newProcessorName('KSTREAM-SOURCE-');

@@ -21,6 +21,7 @@ import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.
 import { restoreStore, type RestoreProgress } from './restore.ts';
 import { planTopics, type TopicPlan } from './topics.ts';
 import { StoreQuery } from './store-query.ts';
+import { changelogTopic, isRepartitionTopic } from '../../api/topic-names.ts';
 
 export interface RunnerOptions {
   log: LogClient;
@@ -199,7 +200,7 @@ export class AppRunner {
     await task.init();
     for (const [name, h] of stores) {
       if (!h.spec.logging) continue;
-      const topic = `${config.applicationId}-${name}-changelog`;
+      const topic = changelogTopic(config.applicationId, name);
       // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
       const from = h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0;
       const end = await restoreStore(log, h, topic, partition, from, isolation, (p) => {
@@ -319,8 +320,7 @@ export class AppRunner {
       for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
     }
     // Kafka purges repartition topics up to the committed offsets: nobody reads those records again.
-    const appPrefix = `${this.o.config.applicationId}-`;
-    const purge = offsets.filter((o) => o.topic.startsWith(appPrefix) && o.topic.endsWith('-repartition'));
+    const purge = offsets.filter((o) => isRepartitionTopic(this.o.config.applicationId, o.topic));
     if (purge.length) await this.o.log.admin.deleteRecords(purge);
     this.lastCommit = Date.now();
     this.lagCache = await this.lag();

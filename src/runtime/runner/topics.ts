@@ -5,6 +5,7 @@
  */
 import type { LogClient } from '../../log-client/client.ts';
 import type { Topology } from '../../topology/topology.ts';
+import { changelogTopic, internalTopic } from '../../api/topic-names.ts';
 
 export interface SubtopologyPlan {
   id: number;
@@ -28,7 +29,7 @@ async function partitionsOfTopic(log: LogClient, topic: string): Promise<number 
 }
 
 export async function planTopics(log: LogClient, topology: Topology, appId: string, createTopics: boolean): Promise<TopicPlan> {
-  const physical = (t: string, internal: boolean) => (internal ? `${appId}-${t}` : t);
+  const physical = (t: string, internal: boolean) => (internal ? internalTopic(appId, t) : t);
   const partitionsOf = new Map<string, number>();
   const existing = await log.admin.listTopics();
   // 1. external sources
@@ -126,7 +127,7 @@ export async function planTopics(log: LogClient, topology: Topology, appId: stri
       const spec = topology.stores.get(storeName);
       if (!spec || !spec.logging || spec.global) continue;
       const windowed = spec.kind === 'window' || spec.kind === 'timestampedWindow' || spec.kind === 'session';
-      await ensureTopic(log, `${appId}-${storeName}-changelog`, partitions, windowed
+      await ensureTopic(log, changelogTopic(appId, storeName), partitions, windowed
         ? { cleanupPolicy: 'compact,delete', retentionMs: (spec.retentionMs ?? 86_400_000) + 86_400_000 }
         : { cleanupPolicy: 'compact' });
     }

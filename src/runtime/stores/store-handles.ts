@@ -1,5 +1,5 @@
 /**
- * Store handles (runtime/stores.ts) for window, session and suppress-buffer store specs: the face DSL processors
+ * Store handles (runtime/stores/stores.ts) for window, session and suppress-buffer store specs: the face DSL processors
  * use (the internal store itself: sync fetches, flush listener) and the face users see. Stores of
  * EmitStrategy.onWindowClose() are Kafka's time-ordered stores: their dumps list windows by start, then key.
  */
