@@ -50,27 +50,30 @@ final class FidelityJoinScenarios {
             + ")).before(Duration.ofMillis(" + b + ")).after(Duration.ofMillis(" + a + "))";
     }
 
-    /** Stream-stream input with many records sharing key, side and timestamp. */
+    /** Stream-stream input with many records sharing key, side and timestamp: bursts of 1..3 records alike but for the value. */
     static Scenario ssRandom(Scenario s, long seed) {
         Random r = new Random(seed);
         long base = 0;
         int n = 60;
-        for (int i = 0; i < n; i++) {
-            if (r.nextInt(3) == 0) base += 1 + r.nextInt(4);
+        for (int i = 0; i < n; ) {
+            if (r.nextInt(3) != 0) base += 1 + r.nextInt(6);
             long ts = base;
             double p = r.nextDouble();
             if (p < 0.03) ts = base - 10 - r.nextInt(10);
             else if (p < 0.18) ts = base - r.nextInt(6);
             if (ts < 0) ts = 0;
             String topic = r.nextBoolean() ? "left" : "right";
-            String key = r.nextInt(50) == 0 ? null : "k" + r.nextInt(3);
-            String value = r.nextInt(33) == 0 ? null : topic.substring(0, 1).toUpperCase() + i;
-            s.pipe(topic, key, value, ts);
+            String key = r.nextInt(50) == 0 ? null : "k" + r.nextInt(5);
+            int burst = 1 + r.nextInt(3);
+            for (int j = 0; j < burst && i < n; j++, i++) {
+                String value = r.nextInt(33) == 0 ? null : topic.substring(0, 1).toUpperCase() + i;
+                s.pipe(topic, key, value, ts);
+            }
         }
         s.pipe("left", "z", "end", base + 40);
-        return s.note("Seeded random input (java.util.Random(" + seed + ")): " + n + " records, keys k0..k2 (2% null), values L<i>/R<i> (3% null); "
-            + "the base time advances 1..4 on a third of the records (so many records share key, side and timestamp); 15% go back 0..5, "
-            + "3% go back 10..19 (clamped at 0); then left z=end at base + 40. The records are the steps below.");
+        return s.note("Seeded random input (java.util.Random(" + seed + ")): " + n + " records in bursts of 1..3 sharing key (k0..k4, 2% null), "
+            + "side and timestamp; values L<i>/R<i> (3% null); the base time advances 1..6 before two bursts in three; 15% of bursts go back "
+            + "0..5, 3% go back 10..19 (clamped at 0); then left z=end at base + 40. The records are the steps below.");
     }
 
     /** Topology variant of random table-table scenario n: {join kind 0..2, left via stream.toTable (1) or table (0), mapValues materialized (1)}. */
