@@ -5,7 +5,7 @@
  * from the number in their name exactly as FidelityJoinScenarios.ssWindow / ttVariant do.
  */
 import { describe, it } from 'vitest';
-import { JoinWindows, type KTable, type StreamsBuilder } from '../../src/index.ts';
+import { JoinWindows, type KTable, type ProcessorContext, type StreamsBuilder } from '../../src/index.ts';
 import { bothCaches, kvPairs, runFixture, type RunOptions } from './harness.ts';
 
 type B = StreamsBuilder;
@@ -25,10 +25,27 @@ function ssWindow(n: number): [number, number, number] {
   return [b, a, g];
 }
 
-const ssJoin = (op: 'outerJoin' | 'leftJoin', w: JoinWindows) => (b: B) => {
+/**
+ * `store`: the join's stores (LevelDB's shared store is scanned asynchronously when it keeps no key index).
+ * `asyncDownstream`: an async processor after the join, so that forwards return promises mid-scan (its output is
+ * unchanged; the topology then differs from Java's, so describe() is not compared).
+ */
+const ssJoin = (op: 'outerJoin' | 'leftJoin', w: JoinWindows, store?: 'leveldb', asyncDownstream = false) => (b: B) => {
   const left = b.stream<string, string>('left');
   const right = b.stream<string, string>('right');
-  (op === 'outerJoin' ? left.outerJoin(right, PLUS, w) : left.leftJoin(right, PLUS, w)).to('output');
+  const options = store ? { store } : undefined;
+  const joined = op === 'outerJoin' ? left.outerJoin(right, PLUS, w, options) : left.leftJoin(right, PLUS, w, options);
+  if (!asyncDownstream) return joined.to('output');
+  joined.processValues<string>(() => {
+    let ctx!: ProcessorContext<string, string>;
+    return {
+      init(c) { ctx = c; },
+      async process(r) {
+        await Promise.resolve();
+        await ctx.forward(r);
+      },
+    };
+  }).to('output');
 };
 
 /** FidelityJoinScenarios.ttJoin. */
@@ -42,13 +59,19 @@ const ttJoin = (kind: number, viaStream: boolean, upperMaterialized: boolean) =>
 };
 
 describe('outer stream-stream joins: records sharing key, side and timestamp', () => {
-  it('fidelity-ssj-outer-repeated-ts', () => runFixture('fidelity-ssj-outer-repeated-ts',
-    ssJoin('outerJoin', JoinWindows.of({ timeDifference: 2000, grace: 5000 }))));
+  const repro = JoinWindows.of({ timeDifference: 2000, grace: 5000 });
+  it('fidelity-ssj-outer-repeated-ts', () => runFixture('fidelity-ssj-outer-repeated-ts', ssJoin('outerJoin', repro)));
+  it('fidelity-ssj-outer-repeated-ts (LevelDB stores)', () => runFixture('fidelity-ssj-outer-repeated-ts', ssJoin('outerJoin', repro, 'leveldb')));
+  it('fidelity-ssj-outer-repeated-ts (async processor after the join)', () =>
+    runFixture('fidelity-ssj-outer-repeated-ts', ssJoin('outerJoin', repro, undefined, true), { describe: false }));
   for (let n = 0; n < 75; n++) {
     const op = n < 50 ? 'outerJoin' : 'leftJoin';
     const name = `fidelity-ssj-${n < 50 ? 'outer' : 'left'}-${pad(n)}`;
     const [before, after, grace] = ssWindow(n);
-    it(name, () => runFixture(name, ssJoin(op, JoinWindows.of({ timeDifference: Math.max(before, after, 0), grace, before, after }))));
+    const w = JoinWindows.of({ timeDifference: Math.max(before, after, 0), grace, before, after });
+    it(name, () => runFixture(name, ssJoin(op, w)));
+    it(`${name} (LevelDB stores)`, () => runFixture(name, ssJoin(op, w, 'leveldb')));
+    if (n % 5 === 0) it(`${name} (async processor after the join)`, () => runFixture(name, ssJoin(op, w, undefined, true), { describe: false }));
   }
 });
 
