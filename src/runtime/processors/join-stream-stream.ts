@@ -5,8 +5,9 @@
  *   retention decides what the other side still finds.
  * - streamStreamJoin: each record joins every other-side record in [ts - before, ts + after], output timestamp
  *   = max of both. Left/outer sides keep records without a match in the shared store (key = timestamp, side,
- *   key; a list of values) and emit them joined with null once stream time is past their window end + grace;
- *   a match deletes the other record's pending entry. A null key on an outer side joins with null at once.
+ *   key; a list of values) and emit them joined with null once stream time is past their window end + grace,
+ *   scanning value by value as Kafka does over its list-valued store; a match deletes the other record's
+ *   pending entry. A null key on an outer side joins with null at once.
  *   Stream time is shared by both sides (one tracker per task).
  */
 import type { Serde } from '../../api/serde.ts';
@@ -82,9 +83,9 @@ function listValues(list: Uint8Array): Uint8Array[] {
   return out;
 }
 
-async function firstPending(store: SharedStore): Promise<number | undefined> {
-  for await (const e of store.all()) return parseSharedKey(e.key).ts;
-  return undefined;
+async function anyPending(store: SharedStore): Promise<boolean> {
+  for await (const _ of store.all()) return true;
+  return false;
 }
 
 /** Kafka's fresh TimeTracker.minTime (Long.MAX_VALUE): nothing pending since the last scan. */
@@ -237,7 +238,7 @@ export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
         // `pending` tells emitNonJoined so. An empty store (a fresh task) needs no scan.
         tracker.restored = true;
         const entries = shared.rangeSync(null, null);
-        if (entries === undefined) return firstPending(shared).then((ts) => processRecord(r, ts !== undefined));
+        if (entries === undefined) return anyPending(shared).then((any) => processRecord(r, any));
         return processRecord(r, entries.length > 0);
       }
       return processRecord(r, false);
