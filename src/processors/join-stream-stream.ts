@@ -5,8 +5,9 @@
  *   retention decides what the other side still finds.
  * - streamStreamJoin: each record joins every other-side record in [ts - before, ts + after], output timestamp
  *   = max of both. Left/outer sides keep records without a match in the shared store (key = timestamp, side,
- *   key; a list of values) and emit them joined with null once stream time is past their window end + grace;
- *   a match deletes the other record's pending entry. A null key on an outer side joins with null at once.
+ *   key; a list of values) and emit them joined with null once stream time is past their window end + grace,
+ *   scanning value by value as Kafka does over its list-valued store; a match deletes the other record's
+ *   pending entry. A null key on an outer side joins with null at once.
  *   Stream time is shared by both sides (one tracker per task).
  */
 import type { Serde } from '../api/serde.ts';
@@ -57,9 +58,9 @@ function sharedKey(ts: number, left: boolean, key: Uint8Array): Uint8Array {
   return out;
 }
 
-function parseSharedKey(k: Uint8Array): { ts: number; left: boolean; key: Uint8Array } {
+function parseSharedKey(k: Uint8Array): { ts: number; left: boolean } {
   const dv = new DataView(k.buffer, k.byteOffset, k.byteLength);
-  return { ts: dv.getUint32(0) * 0x100000000 + dv.getUint32(4), left: k[8] === 1, key: k.subarray(9) };
+  return { ts: dv.getUint32(0) * 0x100000000 + dv.getUint32(4), left: k[8] === 1 };
 }
 
 function appendValue(list: Uint8Array | undefined, value: Uint8Array): Uint8Array {
@@ -82,19 +83,13 @@ function listValues(list: Uint8Array): Uint8Array[] {
   return out;
 }
 
-async function visitAsync<E>(rest: E[], first: Promise<void>, visit: (e: E) => MaybePromise | 'stop'): Promise<void> {
-  await first;
-  for (const e of rest) {
-    const res = visit(e);
-    if (res === 'stop') return;
-    await res;
-  }
+async function anyPending(store: SharedStore): Promise<boolean> {
+  for await (const _ of store.all()) return true;
+  return false;
 }
 
-async function firstPending(store: SharedStore): Promise<number | undefined> {
-  for await (const e of store.all()) return parseSharedKey(e.key).ts;
-  return undefined;
-}
+/** Kafka's fresh TimeTracker.minTime (Long.MAX_VALUE): nothing pending since the last scan. */
+const NONE = Number.MAX_SAFE_INTEGER;
 
 export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
   const p = node.params;
@@ -107,26 +102,40 @@ export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
   let rightSerde!: Serde<unknown>;
   const topic = p.sharedStore ?? node.name;
 
-  const forwardNonJoined = (r: Rec, k: Uint8Array, v: Uint8Array): MaybePromise => {
-    const { ts, left, key } = parseSharedKey(k);
+  const forwardNonJoined = (r: Rec, key: Uint8Array, ts: number, left: boolean, v: Uint8Array): MaybePromise => {
     const value = (left ? leftSerde : rightSerde).deserialize(v, topic);
     // Entries of the other side hold the other side's value: the joiner is applied with this side's view.
     const joined = left === p.isLeftSide ? p.joiner(value, null) : p.joiner(null, value);
-    return ctx.forward({ key: keySerde.deserialize(key, topic), value: joined, timestamp: ts, headers: r.headers });
+    return ctx.forward({ key: keySerde.deserialize(key.subarray(9), topic), value: joined, timestamp: ts, headers: r.headers });
   };
 
   const windowOpen = (ts: number, left: boolean) => ts + (left ? p.windowAfterMs : p.windowBeforeMs) + p.graceMs >= tracker.streamTime;
 
-  /** Emits (and deletes) every pending non-joined record whose window has closed. */
+  /**
+   * Kafka's emitNonJoinedOuterRecords: emits (and deletes) the pending non-joined records whose window has closed.
+   * Kafka's shared store is a list-valued store whose iterator returns each value of a key as its own entry, so
+   * one loop step here is one value: minTime becomes the timestamp of every value visited, the loop breaks at the
+   * first value visited once both sides have met an open window (that value's timestamp stays the earliest
+   * pending time), and a key is deleted once the scan moves past it (or at the end) after its values were emitted.
+   */
   const emitNonJoined = (r: Rec): MaybePromise => {
     const store = shared!;
-    if (tracker.minTime + p.joinAfterMs + p.graceMs >= tracker.streamTime) return;
-    tracker.minTime = Number.MAX_SAFE_INTEGER;
+    if (tracker.minTime === NONE) {
+      // Kafka's Long.MAX_VALUE + after + grace overflows (a scan) unless after + grace <= 0. With nothing put since
+      // the last scan the store is empty and the scan a no-op, except on a restart (entries of the earlier run).
+      if (!tracker.pending || p.joinAfterMs + p.graceMs <= 0) return;
+    } else if (tracker.minTime + p.joinAfterMs + p.graceMs >= tracker.streamTime) return;
+    tracker.pending = false;
+    tracker.minTime = NONE;
     // Entries come in (timestamp, side, key) order: once both sides met an open window, nothing later can close.
     let leftOpen = false;
     let rightOpen = false;
-    const visit = (e: KeyValue<Uint8Array, Uint8Array>): MaybePromise | 'stop' => {
-      const { ts, left } = parseSharedKey(e.key);
+    let prevKey: Uint8Array | null = null;
+    const deletePrev = (key: Uint8Array) => {
+      if (prevKey !== null && prevKey !== key) store.put(prevKey, null);
+      prevKey = key;
+    };
+    const visit = (key: Uint8Array, ts: number, left: boolean, v: Uint8Array): MaybePromise | 'stop' => {
       tracker.minTime = ts;
       if (leftOpen && rightOpen) return 'stop';
       if (windowOpen(ts, left)) {
@@ -134,34 +143,40 @@ export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
         else rightOpen = true;
         return;
       }
-      const values = listValues(e.value);
-      store.put(e.key, null);
-      let chain: Promise<void> | null = null;
-      for (const v of values) {
-        if (chain !== null) chain = chain.then(() => forwardNonJoined(r, e.key, v));
-        else {
-          const f = forwardNonJoined(r, e.key, v);
-          if (f instanceof Promise) chain = f;
+      const f = forwardNonJoined(r, key, ts, left, v);
+      if (f instanceof Promise) return f.then(() => deletePrev(key));
+      deletePrev(key);
+    };
+    const finish = () => {
+      if (prevKey !== null) store.put(prevKey, null);
+    };
+    const rest = async (entries: Iterable<KeyValue<Uint8Array, Uint8Array>> | AsyncIterable<KeyValue<Uint8Array, Uint8Array>>, fromEntry: number, fromValue: number) => {
+      let i = 0;
+      for await (const e of entries) {
+        if (i++ < fromEntry) continue;
+        const { ts, left } = parseSharedKey(e.key);
+        const values = listValues(e.value);
+        for (let j = i - 1 === fromEntry ? fromValue : 0; j < values.length; j++) {
+          const res = visit(e.key, ts, left, values[j]);
+          if (res === 'stop') return finish();
+          await res;
         }
       }
-      return chain ?? undefined;
+      finish();
     };
     const entries = store.rangeSync(null, null);
-    if (entries !== undefined) {
-      for (let i = 0; i < entries.length; i++) {
-        const res = visit(entries[i]);
-        if (res === 'stop') return;
-        if (res instanceof Promise) return visitAsync(entries.slice(i + 1), res, visit);
+    if (entries === undefined) return rest(store.all(), 0, 0);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      const { ts, left } = parseSharedKey(e.key);
+      const values = listValues(e.value);
+      for (let j = 0; j < values.length; j++) {
+        const res = visit(e.key, ts, left, values[j]);
+        if (res === 'stop') return finish();
+        if (res instanceof Promise) return res.then(() => rest(entries, i, j + 1));
       }
-      return;
     }
-    return (async () => {
-      for await (const e of store.all()) {
-        const res = visit(e);
-        if (res === 'stop') return;
-        await res;
-      }
-    })();
+    finish();
   };
 
   const join = (r: Rec): MaybePromise => {
@@ -208,7 +223,7 @@ export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
       if (p.sharedStore !== null) shared = ctx.task.getStore<SharedStore>(p.sharedStore, node.name);
       const id = ctx.task.taskId;
       let t = p.trackers.get(id);
-      if (!t) p.trackers.set(id, (t = { streamTime: -1, minTime: Number.MAX_SAFE_INTEGER }));
+      if (!t) p.trackers.set(id, (t = { streamTime: -1, minTime: NONE }));
       tracker = t;
       const cfg = ctx.task.config;
       keySerde = p.keySerde ?? cfg.defaultKeySerde;
@@ -218,23 +233,23 @@ export const streamStreamJoin: Factory<'streamStreamJoin'> = (node, ctx) => {
     },
     process(r): MaybePromise {
       if (shared && !tracker.restored) {
-        // A restarted task finds non-joined records of the earlier run in the shared store: minTime must cover
-        // them, or (with a fresh tracker's minTime = MAX) they would wait for the next non-joined record to be
-        // emitted. An empty store (a fresh task) leaves minTime as Kafka's fresh tracker has it.
+        // A restarted task may find non-joined records of the earlier run in the shared store. Kafka's fresh tracker
+        // (minTime = Long.MAX_VALUE) scans for them at the first record at stream time (the overflow in its check);
+        // `pending` tells emitNonJoined so. An empty store (a fresh task) needs no scan.
         tracker.restored = true;
         const entries = shared.rangeSync(null, null);
-        if (entries === undefined) return firstPending(shared).then((ts) => processRecord(r, ts));
-        return processRecord(r, entries.length ? parseSharedKey(entries[0].key).ts : undefined);
+        if (entries === undefined) return anyPending(shared).then((any) => processRecord(r, any));
+        return processRecord(r, entries.length > 0);
       }
-      return processRecord(r, undefined);
+      return processRecord(r, false);
     },
     close() {
       p.trackers.delete(ctx.task.taskId);
     },
   };
 
-  function processRecord(r: Rec, pendingFrom: number | undefined): MaybePromise {
-    if (pendingFrom !== undefined) tracker.minTime = Math.min(tracker.minTime, pendingFrom);
+  function processRecord(r: Rec, restoredEntries: boolean): MaybePromise {
+    if (restoredEntries) tracker.pending = true;
     tracker.streamTime = Math.max(tracker.streamTime, r.timestamp);
     const nullValue = r.value === null || r.value === undefined;
     if (r.key === null || r.key === undefined) {

@@ -107,7 +107,12 @@ export class CachingLayer implements BytesLayer {
     // A read-modify-write of a key absent below (a get that missed, then this put): the flush knows the old value.
     const below = k === this.lastMiss ? null : undefined;
     this.lastMiss = null;
-    this.insert(k, { key, value, dirty: true, context: context ?? this.ctx.recordContext(), size: 0, below, k, prev: null, next: null });
+    // The entry keeps a copy of the context it was written with (Kafka's LRUCacheEntry copies timestamp, offset,
+    // partition, topic and headers): the task's context is one mutable object, set for each forward and restored
+    // after it, so a reference would flush with whatever context is current at flush time.
+    const c = context ?? this.ctx.recordContext();
+    const copy: RecordContext = { timestamp: c.timestamp, topic: c.topic, partition: c.partition, offset: c.offset, headers: c.headers };
+    this.insert(k, { key, value, dirty: true, context: copy, size: 0, below, k, prev: null, next: null });
   }
 
   private insert(k: string, e: Slot): void {

@@ -8,6 +8,8 @@ export interface JoinTimeTracker {
   minTime: number;
   /** Set once the shared store was looked at for entries left by an earlier run (a restart). */
   restored?: boolean;
+  /** Entries of an earlier run may be in the shared store while minTime is still unset (see emitNonJoined). */
+  pending?: boolean;
 }
 
 export interface StreamStreamJoinParams {
