@@ -1,10 +1,10 @@
 /**
  * How DSL processors use a timestamped key-value store: get/put with ValueAndTimestamp, and Kafka's
- * TimestampedTupleForwarder: with caching on the store forwards on flush (so consecutive updates collapse),
- * otherwise the processor forwards at once.
+ * TimestampedTupleForwarder (tuple-forwarder.ts) for changes.
  */
 import type { FlushListener, ValueAndTimestamp } from '../state/types.ts';
 import type { NodeContext, MaybePromise } from './types.ts';
+import { forwardOnFlush } from './tuple-forwarder.ts';
 
 export interface TsKvStore {
   get(key: unknown): ValueAndTimestamp<unknown> | undefined;
@@ -22,15 +22,7 @@ export interface TupleForwarder {
 
 export function tupleForwarder(store: TsKvStore, ctx: NodeContext): TupleForwarder {
   const sendOld = ctx.sendOldValues;
-  const cached = store.setFlushListener(ctx.childNames().length === 0 ? null : (key, nv, ov, rc) => {
-    const r = ctx.forward({
-      key, value: nv ? nv.value : null, oldValue: sendOld && ov ? ov.value : null,
-      timestamp: nv ? nv.timestamp : rc.timestamp, headers: rc.headers,
-    });
-    if (r instanceof Promise) {
-      throw new Error(`${ctx.node}: a downstream processor returned a promise during a cache flush; async processors cannot follow a cached KTable. Turn caching off for this store (materialized: { caching: false }).`);
-    }
-  });
+  const cached = forwardOnFlush(ctx, store);
   return {
     maybeForward(key, newValue, oldValue, timestamp, headers) {
       if (cached) return;

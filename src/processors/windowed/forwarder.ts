@@ -4,13 +4,9 @@
  * forwards them after the store work for the input record is done, in Kafka's order.
  */
 import type { Headers, Windowed } from '../../api/records.ts';
-import type { FlushListener } from '../../state/types.ts';
 import type { MaybePromise, NodeContext, Rec } from '../types.ts';
 import { forwardAll } from '../types.ts';
-
-export interface FlushSource {
-  setFlushListener(listener: FlushListener<Windowed<unknown>, unknown> | null): boolean;
-}
+import { forwardOnFlush, type FlushSource } from '../tuple-forwarder.ts';
 
 export class WindowForwarder {
   private readonly cached: boolean;
@@ -20,15 +16,8 @@ export class WindowForwarder {
    * @param store the store whose cache forwards on flush; null for emit-on-close (Kafka installs no flush listener).
    * @param flushTimestamp the timestamp of a record forwarded on flush (sessions: the session end).
    */
-  constructor(private readonly ctx: NodeContext, store: FlushSource | null, flushTimestamp?: (key: Windowed<unknown>) => number) {
-    const sendOld = ctx.sendOldValues;
-    this.cached = store !== null && store.setFlushListener(ctx.childNames().length === 0 ? null : (key, nv, ov, rc) => {
-      const timestamp = flushTimestamp ? flushTimestamp(key) : nv ? nv.timestamp : rc.timestamp;
-      const r = ctx.forward({ key, value: nv ? nv.value : null, oldValue: sendOld && ov ? ov.value : null, timestamp, headers: rc.headers });
-      if (r instanceof Promise) {
-        throw new Error(`${ctx.node}: a downstream processor returned a promise during a cache flush; async processors cannot follow a cached windowed KTable. Turn caching off for this store (materialized: { caching: false }).`);
-      }
-    });
+  constructor(private readonly ctx: NodeContext, store: FlushSource<Windowed<unknown>> | null, flushTimestamp?: (key: Windowed<unknown>) => number) {
+    this.cached = forwardOnFlush(ctx, store, flushTimestamp);
   }
 
   /** Queues a change unless the store's cache will forward it on flush. */
