@@ -64,6 +64,16 @@ export class ConsumerImpl implements Consumer {
     this.isolation = opts.isolation ?? 'read_uncommitted';
   }
 
+  /** A group membership failure (join or leave) from a call that returns nothing: thrown by the next poll. */
+  private groupError: Error | null = null;
+
+  private groupFailed(what: string): (e: unknown) => void {
+    return (e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.groupError ??= new LogStoreError('GROUP', `${what} group '${this.group}' failed: ${msg}`);
+    };
+  }
+
   private enqueue<T>(f: () => Promise<T>): Promise<T> {
     const p = this.pending.then(f);
     this.pending = p.catch(() => {});
@@ -77,20 +87,20 @@ export class ConsumerImpl implements Consumer {
     this.sub = sub;
     this.manual = null;
     // join now and resolve starting positions now, so records sent after subscribe() are seen with 'latest'
-    void this.enqueue(async () => { await this.backend.joinGroup(this.group, this.memberId, sub); await this.refresh(); }).catch(() => {});
+    void this.enqueue(async () => { await this.backend.joinGroup(this.group, this.memberId, sub); await this.refresh(); }).catch(this.groupFailed('joining'));
   }
 
   assign(partitions: TopicPartition[]): void {
     this.checkOpen();
-    if (this.sub) void this.backend.leaveGroup(this.group, this.memberId).catch(() => {});
+    if (this.sub) void this.backend.leaveGroup(this.group, this.memberId).catch(this.groupFailed('leaving'));
     this.sub = null;
     // a set, as Kafka's assign(Collection): a partition listed twice is fetched once
     this.manual = [...new Map(partitions.map((p) => [`${p.topic}\0${p.partition}`, { topic: p.topic, partition: p.partition }])).values()];
-    void this.enqueue(() => this.refresh()).catch(() => {});
+    void this.enqueue(() => this.refresh()).catch(this.groupFailed('assigning partitions in'));
   }
 
   unsubscribe(): void {
-    if (this.sub) void this.backend.leaveGroup(this.group, this.memberId).catch(() => {});
+    if (this.sub) void this.backend.leaveGroup(this.group, this.memberId).catch(this.groupFailed('leaving'));
     this.sub = null;
     this.manual = null;
     this.assigned = [];
@@ -119,6 +129,7 @@ export class ConsumerImpl implements Consumer {
   async poll(opts: PollOptions = {}): Promise<ConsumerRecord[]> {
     this.checkOpen();
     await this.enqueue(() => this.refresh());
+    this.throwGroupError();
     const timeoutMs = opts.timeoutMs ?? 1000;
     const active = this.assigned.filter((tp) => !this.paused.has(key(tp)));
     if (active.length === 0) {
@@ -210,6 +221,13 @@ export class ConsumerImpl implements Consumer {
     for (const tp of tps) this.paused.delete(key(tp));
   }
 
+  private throwGroupError(): void {
+    const e = this.groupError;
+    if (!e) return;
+    this.groupError = null;
+    throw e;
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new LogStoreError('CLOSED', 'the consumer is closed');
   }
@@ -218,7 +236,8 @@ export class ConsumerImpl implements Consumer {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
-    if (this.sub) await this.backend.leaveGroup(this.group, this.memberId).catch(() => {});
+    if (this.sub) await this.backend.leaveGroup(this.group, this.memberId).catch((e: unknown) => this.groupFailed('leaving')(e));
+    this.throwGroupError();
   }
 }
 
