@@ -129,6 +129,23 @@ function wt(b: B, v: string, o: Op): void {
       (o === 'join' ? b.stream<S, S>('a').join(t, joiner) : b.stream<S, S>('a').leftJoin(t, joiner)).to('output');
       return;
     }
+    case 'tsuppressmap':
+      op(o, b.table<S, S>('a').suppress(Suppressed.untilTimeLimit(10, BufferConfig.unbounded())).mapValues((x) => x + '!'), b.table<S, S>('b'))
+        .toStream().to('output');
+      return;
+    case 'wsuppressmap': {
+      const l = g('a').windowedBy(tumbling()).count(wl).suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()));
+      const r = g('b').windowedBy(tumbling()).count(wl);
+      op(o, l.mapValues((x) => x + 100), r).toStream().to('output', twOut(10));
+      return;
+    }
+    case 'fksuppress': {
+      const l = b.table<S, S>('a');
+      const r = b.table<S, S>('b').suppress(Suppressed.untilTimeLimit(10, BufferConfig.unbounded()));
+      const fk = (x: S) => 'k' + (Number(x.substring(1)) % 4);
+      (o === 'join' ? l.join(r, fk, BAR) : l.leftJoin(r, fk, BAR)).toStream().to('output');
+      return;
+    }
     default:
       throw new Error(`fidelity-wt: unknown variant ${v}`);
   }

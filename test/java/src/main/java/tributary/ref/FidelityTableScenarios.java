@@ -164,11 +164,32 @@ final class FidelityTableScenarios {
                 else b.<String, String>stream("a").leftJoin(t, (c, u) -> u + ":" + c).to("output");
                 break;
             }
+            case "tsuppressmap": {
+                KTable l = b.<String, String>table("a").suppress(Suppressed.untilTimeLimit(ofMillis(10), BufferConfig.unbounded())).mapValues(x -> x + "!");
+                KTable r = b.<String, String>table("b");
+                op(op, l, r).toStream().to("output");
+                break;
+            }
+            case "wsuppressmap": {
+                KTable<Windowed<String>, Long> l = b.<String, String>stream("a").groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(ofMillis(10), ofMillis(3))).count(wl())
+                    .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()));
+                KTable r = b.<String, String>stream("b").groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(ofMillis(10), ofMillis(3))).count(wl());
+                op(op, l.mapValues(x -> x + 100), r).toStream().to("output", Produced.with(tw(10), Serdes.String()));
+                break;
+            }
+            case "fksuppress": {
+                KTable<String, String> l = b.<String, String>table("a");
+                KTable<String, String> r = b.<String, String>table("b").suppress(Suppressed.untilTimeLimit(ofMillis(10), BufferConfig.unbounded()));
+                java.util.function.Function<String, String> fk = x -> "k" + (Long.parseLong(x.substring(1)) % 4);
+                (op.equals("join") ? l.join(r, fk, BAR::apply) : l.leftJoin(r, fk, BAR::apply)).toStream().to("output");
+                break;
+            }
             default: throw new IllegalArgumentException(v);
         }
     }
 
     static final String[][] WT = {
+        {"tsuppressmap", "left"}, {"wsuppressmap", "outer"}, {"fksuppress", "join"}, {"fksuppress", "left"},
         {"tumbling", "join"}, {"tumbling", "left"}, {"tumbling", "outer"},
         {"hopping", "left"}, {"sliding", "outer"},
         {"session", "join"}, {"session", "left"}, {"session", "outer"},
@@ -185,11 +206,14 @@ final class FidelityTableScenarios {
         + "tsuppress: builder.table(\"a\").suppress(untilTimeLimit(10 ms, unbounded())).OP(builder.table(\"b\")); "
         + "tsuppress2: builder.table(\"a\").OP(builder.table(\"b\").filter((k, x) -> !x.endsWith(\"0\")).suppress(untilTimeLimit(5 ms, maxRecords(2).emitEarlyWhenFull()))); "
         + "csuppress: builder.stream(\"a\").groupByKey().count(Materialized.as(\"counts\") String/Long).suppress(untilTimeLimit(10 ms, unbounded())).OP(builder.table(\"b\")); "
+        + "tsuppressmap: builder.table(\"a\").suppress(untilTimeLimit(10 ms, unbounded())).mapValues(x -> x + \"!\").OP(builder.table(\"b\")); "
+        + "wsuppressmap: the wsuppress left count .mapValues(x -> x + 100) joined by OP; "
+        + "fksuppress: builder.table(\"a\").join|leftJoin(builder.table(\"b\").suppress(untilTimeLimit(10 ms, unbounded())), x -> \"k\" + (number after the letter % 4), " + BAR_D + ") (foreign-key join); "
         + "stsuppress: builder.stream(\"a\").join|leftJoin(builder.table(\"b\").suppress(untilTimeLimit(10 ms, unbounded())), (c, u) -> u + \":\" + c).to(\"output\").";
 
     static Scenario.Kind wtKey(String v) {
         return v.equals("session") || v.equals("ssuppress") ? Scenario.Kind.SW
-            : v.equals("tumbling") || v.equals("hopping") || v.equals("sliding") || v.equals("wsuppress") ? Scenario.Kind.tw(10) : S;
+            : v.equals("tumbling") || v.equals("hopping") || v.equals("sliding") || v.startsWith("wsuppress") ? Scenario.Kind.tw(10) : S;
     }
 
     // ------------------------------------------------------------ family b: materialized filter / mapValues under groupBy
@@ -303,7 +327,7 @@ final class FidelityTableScenarios {
                 String v = vo[0];
                 String op = vo[1];
                 long seed = 7000 + seedIdx++;
-                boolean tables = v.startsWith("tsuppress") || v.equals("stsuppress") || v.equals("csuppress");
+                boolean tables = v.startsWith("tsuppress") || v.equals("stsuppress") || v.equals("csuppress") || v.equals("fksuppress");
                 Scenario s = Scenario.of("fidelity-wt-" + v + "-" + op + "-s" + seed)
                     .desc(WT_DESC + " This scenario: VARIANT=" + v + ", OP=" + op + ".")
                     .dsl(b -> wt(b, v, op))
