@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  BufferConfig, SessionWindows, SlidingWindows, Suppressed, TimeWindows, serdes,
+  BufferConfig, EmitStrategy, SessionWindows, SlidingWindows, Suppressed, TimeWindows, serdes,
   type KTable, type StreamsBuilder, type TopologyTestDriver,
 } from '../../src/index.ts';
 import { bothCaches, kvPairs, runFixture } from './harness.ts';
@@ -127,6 +127,17 @@ function wt(b: B, v: string, o: Op): void {
       const t = b.table<S, S>('b').suppress(Suppressed.untilTimeLimit(10, BufferConfig.unbounded()));
       const joiner = (c: S, u: S | null) => `${String(u)}:${c}`;
       (o === 'join' ? b.stream<S, S>('a').join(t, joiner) : b.stream<S, S>('a').leftJoin(t, joiner)).to('output');
+      return;
+    }
+    case 'wclose': {
+      const l = g('a').windowedBy(tumbling()).emitStrategy(EmitStrategy.onWindowClose()).count(wl);
+      op(o, l, g('b').windowedBy(tumbling()).count(wl)).toStream().to('output', twOut(10));
+      return;
+    }
+    case 'sessfilter': {
+      const l = g('a').windowedBy(sessions()).count(wl);
+      const r = g('b').windowedBy(sessions()).count(wl);
+      op(o, r, l.filter((_k, x) => x > 1)).toStream().to('output', swOut);
       return;
     }
     case 'tsuppressmap':

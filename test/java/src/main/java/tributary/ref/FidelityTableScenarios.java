@@ -11,6 +11,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -184,11 +185,25 @@ final class FidelityTableScenarios {
                 (op.equals("join") ? l.join(r, fk, BAR::apply) : l.leftJoin(r, fk, BAR::apply)).toStream().to("output");
                 break;
             }
+            case "wclose": {
+                KTable l = b.<String, String>stream("a").groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(ofMillis(10), ofMillis(3)))
+                    .emitStrategy(EmitStrategy.onWindowClose()).count(wl());
+                KTable r = b.<String, String>stream("b").groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(ofMillis(10), ofMillis(3))).count(wl());
+                op(op, l, r).toStream().to("output", Produced.with(tw(10), Serdes.String()));
+                break;
+            }
+            case "sessfilter": {
+                KTable<Windowed<String>, Long> l = b.<String, String>stream("a").groupByKey().windowedBy(SessionWindows.ofInactivityGapAndGrace(ofMillis(5), ofMillis(2))).count(sl());
+                KTable r = b.<String, String>stream("b").groupByKey().windowedBy(SessionWindows.ofInactivityGapAndGrace(ofMillis(5), ofMillis(2))).count(sl());
+                op(op, r, l.filter((k, x) -> x > 1)).toStream().to("output", Produced.with(sw(), Serdes.String()));
+                break;
+            }
             default: throw new IllegalArgumentException(v);
         }
     }
 
     static final String[][] WT = {
+        {"wclose", "outer"}, {"sessfilter", "left"},
         {"tsuppressmap", "left"}, {"wsuppressmap", "outer"}, {"fksuppress", "join"}, {"fksuppress", "left"},
         {"tumbling", "join"}, {"tumbling", "left"}, {"tumbling", "outer"},
         {"hopping", "left"}, {"sliding", "outer"},
@@ -206,14 +221,16 @@ final class FidelityTableScenarios {
         + "tsuppress: builder.table(\"a\").suppress(untilTimeLimit(10 ms, unbounded())).OP(builder.table(\"b\")); "
         + "tsuppress2: builder.table(\"a\").OP(builder.table(\"b\").filter((k, x) -> !x.endsWith(\"0\")).suppress(untilTimeLimit(5 ms, maxRecords(2).emitEarlyWhenFull()))); "
         + "csuppress: builder.stream(\"a\").groupByKey().count(Materialized.as(\"counts\") String/Long).suppress(untilTimeLimit(10 ms, unbounded())).OP(builder.table(\"b\")); "
+        + "wclose: the tumbling left count with .emitStrategy(EmitStrategy.onWindowClose()) before count; "
+        + "sessfilter: rightSessionCount.OP(leftSessionCount.filter((k, x) -> x > 1)); "
         + "tsuppressmap: builder.table(\"a\").suppress(untilTimeLimit(10 ms, unbounded())).mapValues(x -> x + \"!\").OP(builder.table(\"b\")); "
         + "wsuppressmap: the wsuppress left count .mapValues(x -> x + 100) joined by OP; "
         + "fksuppress: builder.table(\"a\").join|leftJoin(builder.table(\"b\").suppress(untilTimeLimit(10 ms, unbounded())), x -> \"k\" + (number after the letter % 4), " + BAR_D + ") (foreign-key join); "
         + "stsuppress: builder.stream(\"a\").join|leftJoin(builder.table(\"b\").suppress(untilTimeLimit(10 ms, unbounded())), (c, u) -> u + \":\" + c).to(\"output\").";
 
     static Scenario.Kind wtKey(String v) {
-        return v.equals("session") || v.equals("ssuppress") ? Scenario.Kind.SW
-            : v.equals("tumbling") || v.equals("hopping") || v.equals("sliding") || v.startsWith("wsuppress") ? Scenario.Kind.tw(10) : S;
+        return v.equals("session") || v.equals("ssuppress") || v.equals("sessfilter") ? Scenario.Kind.SW
+            : v.equals("tumbling") || v.equals("hopping") || v.equals("sliding") || v.startsWith("wsuppress") || v.equals("wclose") ? Scenario.Kind.tw(10) : S;
     }
 
     // ------------------------------------------------------------ family b: materialized filter / mapValues under groupBy
@@ -337,9 +354,10 @@ final class FidelityTableScenarios {
             }
         }
         // ---------- family b: materialized filter / mapValues under groupBy with deletes, seeded random ----------
+        int mfIdx = 0;
         for (int rep = 0; rep < 8; rep++) {
             for (String v : MF) {
-                long seed = 8000 + seedIdx++;
+                long seed = 8000 + mfIdx++;
                 Scenario s = Scenario.of("fidelity-mf-" + v + "-s" + seed)
                     .desc(MF_DESC + " This scenario: VARIANT=" + v + ".")
                     .dsl(b -> mf(b, v))
