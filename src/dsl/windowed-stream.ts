@@ -30,7 +30,9 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
   constructor(readonly state: WindowedGroupedState) {}
 
   count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number> {
-    return new KTableImpl(windowedAggregate(this.state, 'KSTREAM-AGGREGATE-', materialized as M, materialized !== undefined, countFns, countSerde()));
+    // Kafka's TimeWindowedKStreamImpl.count(Materialized) burns a store name for compatibility; the sliding one does not.
+    const burn = materialized !== undefined && this.state.windows.kind !== 'sliding';
+    return new KTableImpl(windowedAggregate(this.state, 'KSTREAM-AGGREGATE-', materialized as M, burn, countFns, countSerde()));
   }
   reduce(reducer: (aggValue: V, value: V) => V, materialized?: Materialized<K, V>): KTable<Windowed<K>, V> {
     checkFn(reducer, 'reduce reducer');

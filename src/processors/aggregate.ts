@@ -10,7 +10,16 @@ function open(ctx: NodeContext, storeName: string, by: string): { store: TsKvSto
   return { store, fwd: tupleForwarder(store, ctx) };
 }
 
-function streamAgg(name: string, storeName: string, ctx: NodeContext, step: (key: unknown, value: unknown, old: unknown, hasOld: boolean) => unknown) {
+/**
+ * Kafka's KStreamAggregate / KStreamReduce: a new key starts from the initializer (aggregate) or the value
+ * (reduce, initializer null). The old value sent downstream is the aggregate the record was added to: for a new
+ * key of an aggregate that is the initializer's value (Kafka forwards Change(newAgg, initializer())), for reduce null.
+ */
+function streamAgg(
+  name: string, storeName: string, ctx: NodeContext,
+  initializer: (() => unknown) | null,
+  step: (key: unknown, value: unknown, agg: unknown) => unknown,
+) {
   let s!: { store: TsKvStore; fwd: TupleForwarder };
   return {
     init() {
@@ -22,22 +31,24 @@ function streamAgg(name: string, storeName: string, ctx: NodeContext, step: (key
         return;
       }
       const old = s.store.get(r.key);
-      const newAgg = step(r.key, r.value, old ? old.value : null, old !== undefined && old.value !== null);
-      const ts = old ? Math.max(r.timestamp, old.timestamp) : r.timestamp;
+      const hasOld = old !== undefined && old !== null && old.value !== null && old.value !== undefined;
+      const oldAgg = hasOld ? old.value : initializer === null ? null : initializer();
+      const newAgg = hasOld || initializer !== null ? step(r.key, r.value, oldAgg) : r.value;
+      const ts = hasOld ? Math.max(r.timestamp, old.timestamp) : r.timestamp;
       s.store.put(r.key, { value: newAgg, timestamp: ts });
-      return s.fwd.maybeForward(r.key, newAgg, valueOrNull(old), ts, r.headers);
+      return s.fwd.maybeForward(r.key, newAgg, oldAgg, ts, r.headers);
     },
   };
 }
 
 export const streamAggregate: Factory<'streamAggregate'> = (node, ctx) => {
   const { initializer, aggregator, storeName } = node.params;
-  return streamAgg(node.name, storeName, ctx, (k, v, old, hasOld) => aggregator(k, v, hasOld ? old : initializer()));
+  return streamAgg(node.name, storeName, ctx, initializer, aggregator);
 };
 
 export const streamReduce: Factory<'streamReduce'> = (node, ctx) => {
   const { reducer, storeName } = node.params;
-  return streamAgg(node.name, storeName, ctx, (_k, v, old, hasOld) => (hasOld ? reducer(old, v) : v));
+  return streamAgg(node.name, storeName, ctx, null, (_k, v, agg) => reducer(agg, v));
 };
 
 function tableAgg(

@@ -39,12 +39,17 @@ function tableTransform(compute: (key: unknown, value: unknown) => unknown, stor
     },
     process(r: Rec): MaybePromise {
       const nv = r.value === null || r.value === undefined ? null : compute(r.key, r.value);
-      const ov = ctx.sendOldValues && r.oldValue !== null && r.oldValue !== undefined ? compute(r.key, r.oldValue) : null;
-      if (dropBothNull && ctx.sendOldValues && nv === null && ov === null) return;
-      if (m === null) return ctx.forward({ key: r.key, value: nv, oldValue: ov, timestamp: r.timestamp, headers: r.headers });
-      const old = m.store.get(r.key);
+      if (m === null) {
+        const ov = ctx.sendOldValues && r.oldValue !== null && r.oldValue !== undefined ? compute(r.key, r.oldValue) : null;
+        if (dropBothNull && ctx.sendOldValues && nv === null && ov === null) return;
+        return ctx.forward({ key: r.key, value: nv, oldValue: ov, timestamp: r.timestamp, headers: r.headers });
+      }
+      // Materialized (Kafka's queryable KTableFilter / KTableMapValues): the old value is read from the own store,
+      // since the parent need not send old values at all.
+      const old = valueOrNull(m.store.get(r.key));
+      if (dropBothNull && ctx.sendOldValues && nv === null && old === null) return;
       m.store.put(r.key, nv === null ? null : { value: nv, timestamp: r.timestamp });
-      return m.fwd.maybeForward(r.key, nv, ctx.sendOldValues ? valueOrNull(old) : null, r.timestamp, r.headers);
+      return m.fwd.maybeForward(r.key, nv, ctx.sendOldValues ? old : null, r.timestamp, r.headers);
     },
   };
 }

@@ -6,6 +6,12 @@ import type { GetterSpec } from '../topology/value-getter.ts';
 import type { ValueAndTimestamp } from '../state/types.ts';
 import type { NodeContext } from './types.ts';
 import type { TsKvStore } from './table-store.ts';
+import type { Windowed } from '../api/records.ts';
+import type { SessionStoreInternal, TimestampedWindowStoreInternal } from '../state/types.ts';
+import type { SuppressBufferStore } from '../state/suppress-buffer.ts';
+
+const present = (v: ValueAndTimestamp<unknown> | undefined | null): ValueAndTimestamp<unknown> | null =>
+  v === undefined || v === null || v.value === null || v.value === undefined ? null : v;
 
 export type ValueGetter = (key: unknown) => ValueAndTimestamp<unknown> | null;
 
@@ -13,9 +19,35 @@ export function buildValueGetter(spec: GetterSpec, ctx: NodeContext, by: string)
   switch (spec.kind) {
     case 'store': {
       const store = ctx.task.getStore<TsKvStore>(spec.store, by);
+      return (key) => present(store.get(key));
+    }
+    case 'window': {
+      const store = ctx.task.getStore<TimestampedWindowStoreInternal<unknown, unknown>>(spec.store, by);
       return (key) => {
-        const v = store.get(key);
-        return v === undefined || v === null || v.value === null || v.value === undefined ? null : v;
+        const w = key as Windowed<unknown>;
+        return present(store.fetchOne(w.key, w.window.start));
+      };
+    }
+    case 'session': {
+      const store = ctx.task.getStore<SessionStoreInternal<unknown, unknown>>(spec.store, by);
+      return (key) => {
+        const { key: k, window } = key as Windowed<unknown>;
+        for (const s of store.findSessionsSync(k, window.end, window.start)) {
+          if (s.window.start === window.start && s.window.end === window.end) {
+            return s.value === null || s.value === undefined ? null : { value: s.value, timestamp: window.end };
+          }
+        }
+        return null;
+      };
+    }
+    case 'suppress': {
+      const buffer = ctx.task.getStore<SuppressBufferStore<unknown, unknown>>(spec.buffer, by);
+      const parent = buildValueGetter(spec.parent, ctx, by);
+      return (key) => {
+        const prior = buffer.priorValueForBuffered(key);
+        if (prior === undefined) return parent(key);
+        // Kafka: the prior value's timestamp is unknown (RecordQueue.UNKNOWN = -1).
+        return prior.value === null ? null : { value: prior.value, timestamp: -1 };
       };
     }
     case 'map': {

@@ -107,6 +107,18 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
     this.dirty.add(bin);
   }
 
+  /**
+   * Kafka's priorValueForBuffered: undefined when `key` is not buffered; otherwise the value the table had
+   * before the key's first buffered update (null when it had none). The suppressed table's value getter uses it.
+   */
+  priorValueForBuffered(key: K): { readonly value: V | null } | undefined {
+    if (this.byKey.size === 0) return undefined;
+    const kb = this.opts.key.serialize(key, this.serdeTopic());
+    if (kb === null) return undefined;
+    const e = this.byKey.get(toBinary(kb));
+    return e === undefined ? undefined : { value: e.rec.priorValue ?? null };
+  }
+
   /** Removes and hands over entries from the smallest buffer time while `predicate` holds. */
   evictWhile(predicate: () => boolean, callback: (r: BufferedRecord<K, V>) => void): void {
     while (this.heap.length && predicate()) {

@@ -42,6 +42,13 @@ export function valueGetterFor(graph: TopologyGraph, nodeName: string): GetterSp
     }
     case 'ktableMerge':
       return valueGetterFor(graph, node.parents[0]);
+    case 'timeWindowAggregate':
+    case 'slidingWindowAggregate':
+      return { kind: 'window', store: (node.params as ProcParams['timeWindowAggregate']).storeName };
+    case 'sessionWindowAggregate':
+      return { kind: 'session', store: (node.params as ProcParams['sessionWindowAggregate']).storeName };
+    case 'suppress':
+      return { kind: 'suppress', buffer: (node.params as ProcParams['suppress']).storeName, parent: valueGetterFor(graph, node.parents[0]) };
     default:
       if (typeof p.storeName === 'string') return { kind: 'store', store: p.storeName };
       throw new Error(`value getter: cannot read the table at '${nodeName}' (${node.kind}) without a store; materialize it (pass a Materialized with a storeName).`);

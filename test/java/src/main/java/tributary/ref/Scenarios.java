@@ -16,6 +16,7 @@ final class Scenarios {
         l.addAll(WindowScenarios.all());
         l.addAll(JoinScenarios.all());
         l.addAll(FidelityJoinScenarios.all());
+        l.addAll(FidelityTableScenarios.all());
         return l;
     }
 }
