@@ -5,7 +5,7 @@
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { LogClient } from '../log-client/client.ts';
-import { serveLogOverPort } from '../log-store/thread-port.ts';
+import { serveLogOverPort } from '../log-store/remote/thread-port.ts';
 import type { App, RunningApp } from './app.ts';
 import type { StreamsConfig } from '../runtime/config.ts';
 import type { DroppedRecord } from '../processors/types.ts';

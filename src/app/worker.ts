@@ -4,7 +4,7 @@
  * Messages to the parent: started | metrics | log | restore | dropped | error | closed; from the parent: close.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { logOverPort } from '../log-store/thread-port.ts';
+import { logOverPort } from '../log-store/remote/thread-port.ts';
 import { loadApp } from './load-app.ts';
 import type { DroppedRecord } from '../processors/types.ts';
 import { resolveConfig, type StreamsConfig } from '../runtime/config.ts';

@@ -8,10 +8,10 @@ import type net from 'node:net';
 import type { LogBackend } from '../log-client/backend.ts';
 import { LogClient } from '../log-client/client.ts';
 import { LogStoreError } from '../log-client/errors.ts';
-import { LocalBackend } from './local-backend.ts';
+import { LocalBackend } from './broker/local-backend.ts';
 import { acquireLock, readLock, releaseLock } from './lock.ts';
-import { RemoteBackend } from './remote-backend.ts';
-import { serve, stopServing } from './server.ts';
+import { RemoteBackend } from './remote/remote-backend.ts';
+import { serve, stopServing } from './remote/server.ts';
 import type { FsyncPolicy } from '../log-client/types.ts';
 
 export interface LogStoreOptions {

@@ -2,8 +2,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogStore, type LogClient } from '../../src/log-store/index.ts';
-import { logOverPort, serveLogOverPort } from '../../src/log-store/thread-port.ts';
-import { packRecords, unpackConsumerRecords, unpackProducerRecords } from '../../src/log-store/packing.ts';
+import { logOverPort, serveLogOverPort } from '../../src/log-store/remote/thread-port.ts';
+import { packRecords, unpackConsumerRecords, unpackProducerRecords } from '../../src/log-store/remote/packing.ts';
 import { text, tmpDir } from './helpers.ts';
 
 const open: LogClient[] = [];

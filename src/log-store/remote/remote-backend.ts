@@ -4,12 +4,11 @@
  */
 import net from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
-import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, RecordVisitor, TxnRef } from '../log-client/backend.ts';
-import { LogStoreError, type LogStoreErrorCode } from '../log-client/errors.ts';
-import type { Subscription } from './groups.ts';
+import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, RecordVisitor, TxnRef } from '../../log-client/backend.ts';
+import { LogStoreError, type LogStoreErrorCode } from '../../log-client/errors.ts';
 import type {
-  ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription, TopicOptions, TopicPartition,
-} from '../log-client/types.ts';
+  ConsumerRecord, Subscription, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription, TopicOptions, TopicPartition,
+} from '../../log-client/types.ts';
 import { decodeMessage, encodeMessage, lineReader } from './wire.ts';
 import { packRecords, unpackConsumerRecords, unpackMetadata, type PackedMetadata, type PackedRecords } from './packing.ts';
 

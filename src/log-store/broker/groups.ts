@@ -3,7 +3,7 @@
  * they subscribe to (Kafka's range assignor, per topic, members sorted by id). The assignment is
  * recomputed on every call, so joins, leaves and new matching topics take effect at the next poll.
  */
-import type { Subscription, TopicPartition } from '../log-client/types.ts';
+import type { Subscription, TopicPartition } from '../../log-client/types.ts';
 
 export type { Subscription };
 

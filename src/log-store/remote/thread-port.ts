@@ -3,7 +3,7 @@
  * thread serves its log's backend on one end (`serveLogOverPort`), the thread uses it through the other.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { backendOf, LogClient } from '../log-client/client.ts';
+import { backendOf, LogClient } from '../../log-client/client.ts';
 import { RemoteBackend } from './remote-backend.ts';
 import { servePort } from './server.ts';
 

@@ -10,7 +10,7 @@ import {
   type BatchOptions, type RecordIn,
 } from './record-batch.ts';
 import { Segment, type BatchRef } from './segment.ts';
-import type { ConsumerRecord, Isolation, TopicConfig } from '../log-client/types.ts';
+import type { ConsumerRecord, Isolation, TopicConfig } from '../../log-client/types.ts';
 
 interface AbortedRange { pid: number; first: number; last: number }
 

@@ -3,7 +3,7 @@
  * topic, partition) and value (v3: offset, leaderEpoch, metadata, commitTimestamp) layouts;
  * `__transaction_state` holds JSON values keyed by transactional id. Both are compacted.
  */
-import type { OffsetAndPartition, TopicPartition } from '../log-client/types.ts';
+import type { OffsetAndPartition, TopicPartition } from '../../log-client/types.ts';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 export const TXN_TOPIC = '__transaction_state';

@@ -1,4 +1,4 @@
-import { LogStoreError } from '../log-client/errors.ts';
+import { LogStoreError } from '../../log-client/errors.ts';
 
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 
