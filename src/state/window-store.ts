@@ -64,7 +64,9 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
 
   private keyQuery(key: K, from: number, to: number, reverse: boolean): { q: RangeQuery; keep: (k: Uint8Array) => boolean } {
     const kb = this.keyBytes(key);
-    const q = { from: windowStoreKey(kb, from, 0), to: windowStoreKey(kb, to, 0xffffffff), segmentFrom: from, segmentTo: to, reverse };
+    // Kafka's WindowKeySchema.lowerRangeFixedSize clamps the lower end at 0 (a negative long sorts after every positive
+    // one); the upper end and the time filter are not clamped, as in Kafka.
+    const q = { from: windowStoreKey(kb, Math.max(0, from), 0), to: windowStoreKey(kb, to, 0xffffffff), segmentFrom: from, segmentTo: to, reverse };
     const keep = (k: Uint8Array): boolean => {
       if (k.length !== kb.length + SUFFIX || !startsWith(k, kb)) return false;
       const t = windowStartOf(k);

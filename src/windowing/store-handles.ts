@@ -9,12 +9,14 @@ import type { StoreSpec } from '../topology/graph.ts';
 import { createSessionStore, createTimestampedWindowStore, createWindowStore } from '../state/builders.ts';
 import { SuppressBufferStore } from '../state/suppress-buffer.ts';
 import type { StoreHandle } from '../runtime/stores.ts';
+import type { KafkaStoreKind } from '../state/options.ts';
 
 interface Base {
   name: string;
   key: Serde<unknown>;
   value: Serde<unknown>;
   store: 'leveldb' | 'memory';
+  kafkaStore: KafkaStoreKind;
   logging: boolean;
   caching: boolean;
 }

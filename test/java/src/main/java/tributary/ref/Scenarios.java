@@ -15,6 +15,7 @@ final class Scenarios {
         l.addAll(AggregationScenarios.all());
         l.addAll(WindowScenarios.all());
         l.addAll(JoinScenarios.all());
+        l.addAll(FidelityWindowScenarios.all());
         return l;
     }
 }
