@@ -103,6 +103,7 @@ export function createTimestampedWindowStore<K, V>(opts: WindowStoreOptions<K, V
   const codec = timestampedCodec(opts.value, () => topic.serdeTopic(opts.name));
   const s = new TimestampedWindowStoreImpl<K, V>(opts, stack, topic, codec, windowSize, retainDuplicates);
   s.emitTime = emitTime;
+  s.timeOrdered = opts.timeOrdered === true;
   return s;
 }
 

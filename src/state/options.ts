@@ -30,6 +30,8 @@ export interface WindowStoreOptions<K, V> extends StoreOptions<K, V> {
   retention: Duration;
   /** Stream-stream join stores: every put is kept (a 4-byte sequence number in the key); caching is then off. */
   retainDuplicates?: boolean;
+  /** The store of an onWindowClose() aggregation (Kafka's time-ordered window store: see MeteredWindowStore.timeOrdered). */
+  timeOrdered?: boolean;
   /** Default max(retention / 2, 60 s), as Kafka's. */
   segmentInterval?: Duration;
 }

@@ -25,7 +25,7 @@ function windowOptions(spec: StoreSpec, base: Base) {
   if (spec.windowSizeMs === undefined || spec.retentionMs === undefined) {
     throw new Error(`store '${spec.name}': a ${spec.kind} store needs windowSize and retention.`);
   }
-  return { ...base, windowSize: spec.windowSizeMs, retention: spec.retentionMs, retainDuplicates: spec.retainDuplicates === true };
+  return { ...base, windowSize: spec.windowSizeMs, retention: spec.retentionMs, retainDuplicates: spec.retainDuplicates === true, timeOrdered: spec.timeOrdered === true };
 }
 
 /** A handle for window, session and suppress-buffer specs; null for other kinds. */

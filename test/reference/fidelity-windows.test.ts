@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EmitStrategy, SessionWindows, serdes, type StreamsBuilder, type TopologyTestDriver } from '../../src/index.ts';
+import { EmitStrategy, SessionWindows, SlidingWindows, TimeWindows, serdes, type StreamsBuilder, type TopologyTestDriver } from '../../src/index.ts';
 import { bothCaches, runFixture } from './harness.ts';
 
 type S = string;
@@ -18,6 +18,12 @@ async function sessionPairs(driver: TopologyTestDriver, name: string): Promise<A
   return pairs;
 }
 const stores = { sessions: (d: TopologyTestDriver) => sessionPairs(d, 'sessions') };
+
+async function windowPairs(driver: TopologyTestDriver, name: string): Promise<Array<[unknown, unknown]>> {
+  const pairs: Array<[unknown, unknown]> = [];
+  for await (const e of driver.getWindowStore(name).all()) pairs.push([{ key: e.key, window: e.window }, e.value]);
+  return pairs;
+}
 
 interface Params { gap: number; grace: number; onClose: boolean; store: Kind; count: boolean }
 
@@ -73,3 +79,21 @@ describe('seeded random onWindowClose sessions around the retention bound equal 
   it('has 50 seeds, each with both cache variants', () => expect(all.length).toBe(100));
   for (const [name, p] of all) it(name, () => runFixture(name, build(p), { stores }));
 });
+
+for (const [prefix, store] of [['fw-wmem', 'memory'], ['fw-wdef', 'leveldb']] as const) {
+  describe(`seeded random windows with ${store} window stores (store dumps included) equal Java`, () => {
+    const re = new RegExp(`^${prefix}-s\\d+-(tumbling|hopping|sliding)-(update|close)(-nocache)?$`);
+    const all = fixtures.filter((n) => re.test(n)).sort();
+    it('has 24 seeds, each with both cache variants', () => expect(all.length).toBe(48));
+    for (const name of all) {
+      const [, type, emit] = re.exec(name)!;
+      it(name, () => runFixture(name, (b) => {
+        const g = b.stream<S, S>('input').groupByKey();
+        const w = type === 'sliding' ? g.windowedBy(SlidingWindows.of({ timeDifference: 10, grace: 5 }))
+          : g.windowedBy(TimeWindows.of({ size: 10, grace: 5, ...(type === 'hopping' ? { advanceBy: 5 } : {}) }));
+        (emit === 'close' ? w.emitStrategy(EmitStrategy.onWindowClose()) : w).count({ storeName: 'wcounts', ...(store === 'memory' ? { store } : {}) })
+          .toStream().to('output', { key: serdes.windowed(serdes.string(), { windowSize: 10 }), value: serdes.int64() });
+      }, { stores: { wcounts: (d) => windowPairs(d, 'wcounts') } }));
+    }
+  });
+}

@@ -13,9 +13,13 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.SessionWindowedKStream;
 import org.apache.kafka.streams.kstream.SessionWindows;
+import org.apache.kafka.streams.kstream.SlidingWindows;
+import org.apache.kafka.streams.kstream.TimeWindowedKStream;
+import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Issue 10 parts 2 and 7: session lookups whose lower bound (record time - gap) is negative, and sessions accepted
@@ -127,8 +131,56 @@ final class FidelityWindowScenarios {
     static final long[] CLOSE_GAPS = {2, 3, 5, 10, 3000, 5000};
     static final long[] CLOSE_GRACES = {0, 1, 2, 5};
 
+    static final String W_OUT = ".toStream().to(\"output\", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), Serdes.Long())); default serdes String.";
+
+    /**
+     * Time and sliding windows (size / timeDifference 10, grace 5, hopping advance 5) counted into Kafka's in-memory window
+     * store (Stores.inMemoryWindowStore("wcounts", the DSL's default retention, size 10, false)), emit on update or on close.
+     */
+    static Scenario windowed(String name, String type, boolean onClose, boolean memory) {
+        String windows = switch (type) {
+            case "tumbling" -> "TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5))";
+            case "hopping" -> "TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)).advanceBy(Duration.ofMillis(5))";
+            default -> "SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(5))";
+        };
+        // the DSL's default retentions: size + grace; sliding windows 2 * timeDifference + grace
+        long retention = type.equals("sliding") ? 25 : 15;
+        String desc = "builder.stream(\"input\").groupByKey().windowedBy(" + windows + ")" + (onClose ? ".emitStrategy(EmitStrategy.onWindowClose())" : "")
+            + ".count(Materialized.as(" + (memory ? "Stores.inMemoryWindowStore(\"wcounts\", Duration.ofMillis(" + retention + "), Duration.ofMillis(10), false)" : "\"wcounts\"")
+            + ").withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))" + W_OUT;
+        return Scenario.of(name).desc(desc).in("input").out("output", Scenario.Kind.tw(10), L).window("wcounts").bothCaching()
+            .dsl(b -> {
+                Materialized<String, Long, WindowStore<Bytes, byte[]>> m = (memory
+                    ? Materialized.<String, Long>as(Stores.inMemoryWindowStore("wcounts", ofMillis(retention), ofMillis(10), false))
+                    : Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("wcounts")).withKeySerde(Serdes.String()).withValueSerde(Serdes.Long());
+                var g = b.<String, String>stream("input").groupByKey();
+                var counted = switch (type) {
+                    case "sliding" -> {
+                        TimeWindowedKStream<String, String> w = g.windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(ofMillis(10), ofMillis(5)));
+                        yield (onClose ? w.emitStrategy(EmitStrategy.onWindowClose()) : w).count(m);
+                    }
+                    default -> {
+                        TimeWindows tw = TimeWindows.ofSizeAndGrace(ofMillis(10), ofMillis(5));
+                        TimeWindowedKStream<String, String> w = g.windowedBy(type.equals("hopping") ? tw.advanceBy(ofMillis(5)) : tw);
+                        yield (onClose ? w.emitStrategy(EmitStrategy.onWindowClose()) : w).count(m);
+                    }
+                };
+                counted.toStream().to("output", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), Serdes.Long()));
+            });
+    }
+
     static List<Scenario> all() {
         List<Scenario> l = new ArrayList<>();
+        // Kafka's in-memory window stores (store: 'memory') and its default ones: retention, expiry and iteration order
+        // (store dumps); seeded inputs from 0
+        String[] types = {"tumbling", "hopping", "sliding"};
+        for (int seed = 0; seed < 24; seed++) {
+            String type = types[seed % 3];
+            boolean onClose = (seed / 3) % 2 == 1;
+            String emit = onClose ? "close" : "update";
+            l.add(Inputs.random(windowed(String.format("fw-wmem-s%02d-%s-%s", seed, type, emit), type, onClose, true), 3000 + seed, 60, List.of("input")));
+            l.add(Inputs.random(windowed(String.format("fw-wdef-s%02d-%s-%s", seed, type, emit), type, onClose, false), 3000 + seed, 60, List.of("input")));
+        }
         for (boolean memory : new boolean[] {false, true}) {
             String k = kind(memory);
             // issue 10 part 2: k=v1@0 then k=v2@3000 (and the reverse order), gap 5000: one session [0, 3000]
