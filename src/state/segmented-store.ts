@@ -3,8 +3,9 @@
  * (window: start; session: end), segment id = time / interval truncated toward zero (Java's long division). The
  * store tracks observed stream time (max segment time put); data with time <= observedStreamTime - retention is
  * invisible to reads, and whole segments below segmentId(observedStreamTime - retention) are dropped (LevelDB: one
- * range delete, at the next flush). What a write older than the retention does depends on the kind:
- * - 'leveldb' (Kafka's RocksDB segmented stores, AbstractSegments.getOrCreateSegmentIfLive): it is dropped only
+ * range delete, at the next flush). What a write older than the retention does depends on the Kafka store followed
+ * (options.ts KafkaStoreKind), not on where the bytes live (memory segments or LevelDB key spaces):
+ * - 'rocksdb' (Kafka's RocksDB segmented stores, AbstractSegments.getOrCreateSegmentIfLive): it is dropped only
  *   when its whole segment has expired; otherwise it is written (reads still filter it by time, except the
  *   time-ordered session store's end-range fetch, which emit-on-close uses, see RangeQuery.includeExpired).
  * - 'in-memory' (Kafka's InMemoryWindowStore / InMemorySessionStore): dropped record by record, and reads never show
@@ -12,7 +13,7 @@
  *   millisecond wide (Kafka's in-memory suppliers report segmentIntervalMs = 1), so ranges over several keys are
  *   time-major, then key order, as Kafka's in-memory maps (time -> key) iterate, and the cache orders alike.
  * Ranges visit segments in time order (reverse: backwards), each in key order, as Kafka does.
- * Memory segments are MemoryBytesStores; LevelDB segments are key spaces (8-byte segment-id prefix)
+ * Memory segments are MemorySegments; LevelDB segments are key spaces (8-byte segment-id prefix)
  * of one database `<taskDir>/<storeName>`, each with an in-memory key index so that `rangeSync`
  * (fetchSync, findSessionsSync) answers with `getSync` reads and no await.
  * Metadata keys (shorter than 8 bytes, see emit-time.ts) live outside the segments and never expire: a memory
