@@ -12,7 +12,7 @@ import { LevelDbBytesStore } from './leveldb-store.ts';
 import { MemoryBytesStore } from './memory-store.ts';
 import { TopicRef } from './metered-base.ts';
 import { MeteredKeyValueStore } from './metered-kv.ts';
-import type { SessionStoreOptions, StoreOptions, WindowStoreOptions } from './options.ts';
+import type { KafkaStoreKind, SessionStoreOptions, StoreOptions, WindowStoreOptions } from './options.ts';
 import { SegmentedBytesStore } from './segmented-store.ts';
 import { MeteredSessionStore, sessionEndOf } from './session-store.ts';
 import { TimestampedKeyValueStoreImpl } from './timestamped-kv.ts';
@@ -25,7 +25,7 @@ import type {
 } from './types.ts';
 import { MeteredWindowStore, TimestampedWindowStoreImpl, windowStartOf } from './window-store.ts';
 
-export type { StoreOptions, WindowStoreOptions, SessionStoreOptions } from './options.ts';
+export type { KafkaStoreKind, StoreOptions, WindowStoreOptions, SessionStoreOptions } from './options.ts';
 
 /** Caching over ChangeLogging over `bottom`, each layer only when the options ask for it. */
 export function composeStack(opts: StoreOptions<unknown, unknown>, bottom: BytesLayer, topic: TopicRef, timestampOf?: (v: Uint8Array) => number): BytesLayer {
@@ -51,9 +51,22 @@ export function createTimestampedKeyValueStore<K, V>(opts: StoreOptions<K, V>): 
   return new TimestampedKeyValueStoreImpl<K, V>(opts, stack, topic, timestampedCodec(opts.value, () => topic.serdeTopic(opts.name)));
 }
 
-/** Kafka's default segment interval: max(retention / 2, 60 s). */
-function segmentInterval(retention: number, given: WindowStoreOptions<unknown, unknown>['segmentInterval']): number {
-  return given === undefined ? Math.max(Math.floor(retention / 2), 60_000) : toMillis(given, 'segmentInterval');
+type SegmentedOptions = Pick<WindowStoreOptions<unknown, unknown>, 'store' | 'segmentInterval' | 'kafkaStore'>;
+
+const kafkaStoreOf = (o: SegmentedOptions): KafkaStoreKind => o.kafkaStore ?? (o.store === 'memory' ? 'in-memory' : 'rocksdb');
+
+/** The bytes store at the bottom of a window or session store. */
+function segmentedBottom(o: SegmentedOptions, segmentTime: (key: Uint8Array) => number, retention: number): SegmentedBytesStore {
+  return new SegmentedBytesStore(o.store === 'memory' ? 'memory' : 'leveldb', kafkaStoreOf(o), segmentTime, retention, segmentInterval(o, retention));
+}
+
+/**
+ * Kafka's default segment interval for persistent stores: max(retention / 2, 60 s). In-memory window and session
+ * stores are not segmented in Kafka (their suppliers report 1 ms): one segment per time (segmented-store.ts).
+ */
+function segmentInterval(o: SegmentedOptions, retention: number): number {
+  if (kafkaStoreOf(o) === 'in-memory') return 1;
+  return o.segmentInterval === undefined ? Math.max(Math.floor(retention / 2), 60_000) : toMillis(o.segmentInterval, 'segmentInterval');
 }
 
 function windowParts<K, V>(opts: WindowStoreOptions<K, V>, timestamped: boolean) {
@@ -62,7 +75,7 @@ function windowParts<K, V>(opts: WindowStoreOptions<K, V>, timestamped: boolean)
   const windowSize = toMillis(o.windowSize, `store '${o.name}' windowSize`);
   const retainDuplicates = o.retainDuplicates === true;
   const topic = new TopicRef(o.logging !== false, o.changelogTopic);
-  const bottom = new SegmentedBytesStore(o.store === 'memory' ? 'memory' : 'leveldb', windowStartOf, retention, segmentInterval(retention, o.segmentInterval));
+  const bottom = segmentedBottom(o, windowStartOf, retention);
   // Kafka never caches stores that retain duplicates (stream-stream join stores).
   const { stack, emitTime } = segmentedStack({ ...o, caching: o.caching !== false && !retainDuplicates }, bottom, topic, timestamped);
   return { topic, stack, windowSize, retainDuplicates, emitTime };
@@ -90,6 +103,7 @@ export function createTimestampedWindowStore<K, V>(opts: WindowStoreOptions<K, V
   const codec = timestampedCodec(opts.value, () => topic.serdeTopic(opts.name));
   const s = new TimestampedWindowStoreImpl<K, V>(opts, stack, topic, codec, windowSize, retainDuplicates);
   s.emitTime = emitTime;
+  s.timeOrdered = opts.timeOrdered === true;
   return s;
 }
 
@@ -97,7 +111,7 @@ export function createSessionStore<K, V>(opts: SessionStoreOptions<K, V>): Sessi
   const o = opts as SessionStoreOptions<unknown, unknown>;
   const retention = toMillis(o.retention, `store '${o.name}' retention`);
   const topic = new TopicRef(o.logging !== false, o.changelogTopic);
-  const bottom = new SegmentedBytesStore(o.store === 'memory' ? 'memory' : 'leveldb', sessionEndOf, retention, segmentInterval(retention, o.segmentInterval));
+  const bottom = segmentedBottom(o, sessionEndOf, retention);
   const { stack, emitTime } = segmentedStack(o, bottom, topic, false);
   const s = new MeteredSessionStore<K, V>(opts, stack, topic, plainCodec(opts.value, () => topic.serdeTopic(opts.name)));
   s.emitTime = emitTime;

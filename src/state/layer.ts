@@ -17,9 +17,12 @@ export interface RangeQuery {
   /** Segmented stores only: the segment-time bounds (inclusive) of the segments to search. */
   segmentFrom?: number;
   segmentTo?: number;
-  /** Segmented stores only: also return entries past retention that still sit in a live segment (Kafka's time-ordered session store range fetch). */
+  /**
+   * Segmented stores following Kafka's RocksDB stores only: also return entries past retention that still sit in a live
+   * segment (Kafka's time-ordered session store range fetch). Ignored by those following Kafka's in-memory stores.
+   */
   includeExpired?: boolean;
-  /** Segmented stores only: Kafka's time-ordered stores also show a time exactly at observed stream time - retention. */
+  /** Likewise: Kafka's time-ordered stores also show a time exactly at observed stream time - retention. */
   timeOrdered?: boolean;
 }
 

@@ -64,7 +64,9 @@ export class MeteredSessionStore<K, V> extends MeteredBase<K> implements Session
 
   private query(key: K, earliestEnd: number, latestStart: number, reverse: boolean): { q: RangeQuery; keep: (k: Uint8Array) => boolean } {
     const kb = this.keyBytes(key);
-    const q = { from: sessionStoreKey(kb, 0, earliestEnd), to: sessionStoreKey(kb, latestStart, MAX_TIME), segmentFrom: earliestEnd, reverse };
+    // Kafka's SessionKeySchema.lowerRangeFixedSize clamps the lower end at 0 (a negative long would sort after every
+    // positive one: t - gap < 0 found nothing); the time filter below keeps the unclamped bound, as Kafka's does.
+    const q = { from: sessionStoreKey(kb, 0, Math.max(0, earliestEnd)), to: sessionStoreKey(kb, latestStart, MAX_TIME), segmentFrom: earliestEnd, reverse };
     const keep = (k: Uint8Array): boolean =>
       k.length === kb.length + SUFFIX && startsWith(k, kb) && sessionEndOf(k) >= earliestEnd && sessionStartOf(k) <= latestStart;
     return { q, keep };

@@ -33,6 +33,11 @@ export const windowStartOf = (k: Uint8Array): number => readLong(k, k.length - S
 
 export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowStore<K, VS> {
   private seq = 0;
+  /**
+   * The store of an onWindowClose() aggregation: Kafka's time-ordered window store, whose reads also show a window
+   * starting exactly at observed stream time - retention (RangeQuery.timeOrdered).
+   */
+  timeOrdered = false;
 
   constructor(
     opts: StoreOptions<K, unknown>,
@@ -64,7 +69,9 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
 
   private keyQuery(key: K, from: number, to: number, reverse: boolean): { q: RangeQuery; keep: (k: Uint8Array) => boolean } {
     const kb = this.keyBytes(key);
-    const q = { from: windowStoreKey(kb, from, 0), to: windowStoreKey(kb, to, 0xffffffff), segmentFrom: from, segmentTo: to, reverse };
+    // Kafka's WindowKeySchema.lowerRangeFixedSize clamps the lower end at 0 (a negative long sorts after every positive
+    // one); the upper end and the time filter are not clamped, as in Kafka.
+    const q = { from: windowStoreKey(kb, Math.max(0, from), 0), to: windowStoreKey(kb, to, 0xffffffff), segmentFrom: from, segmentTo: to, reverse, timeOrdered: this.timeOrdered };
     const keep = (k: Uint8Array): boolean => {
       if (k.length !== kb.length + SUFFIX || !startsWith(k, kb)) return false;
       const t = windowStartOf(k);
@@ -114,7 +121,7 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
   async *fetchAll(from: number, to: number): AsyncIterable<WindowStoreEntry<K, VS>> {
     if (from > to) return;
     this.counters.ranges++;
-    for await (const e of this.inner.range({ from: null, to: null, segmentFrom: from, segmentTo: to })) {
+    for await (const e of this.inner.range({ from: null, to: null, segmentFrom: from, segmentTo: to, timeOrdered: this.timeOrdered })) {
       const t = windowStartOf(e[0]);
       if (t >= from && t <= to) yield this.entry(e);
     }
@@ -140,7 +147,7 @@ export class MeteredWindowStore<K, VS> extends MeteredBase<K> implements WindowS
 
   async *all(): AsyncIterable<WindowStoreEntry<K, VS>> {
     this.counters.ranges++;
-    for await (const e of this.inner.range({ from: null, to: null })) yield this.entry(e);
+    for await (const e of this.inner.range({ from: null, to: null, timeOrdered: this.timeOrdered })) yield this.entry(e);
   }
 }
 

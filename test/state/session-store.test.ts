@@ -44,6 +44,34 @@ describe.each(['memory', 'leveldb'] as const)('%s session store', (store) => {
     await s.close();
   });
 
+  it('finds sessions from a negative earliest end (record time - gap < 0), cached or not', async () => {
+    const s = make();
+    await s.init(fakeContext({ cacheMaxBytes: 10_000 }));
+    s.put(session('k', 0, 0), 1);
+    expect(s.findSessionsSync('k', -5_000, 5_000).map((e) => [e.window.start, e.window.end, e.value])).toEqual([[0, 0, 1]]);
+    await s.flush();
+    s.put(session('k', 2, 3), 2); // cache
+    expect(s.findSessionsSync('k', -5_000, 5_000).map((e) => e.value)).toEqual([1, 2]);
+    expect((await collect(s.findSessions('k', -1, 2))).map((e) => e.value)).toEqual([1, 2]);
+    expect((await collect(s.backwardFindSessions('k', -3, 0))).map((e) => e.value)).toEqual([1]);
+    await s.close();
+  });
+
+  it('at the retention bound: leveldb (Kafka RocksDB) writes into a live segment, memory (Kafka in-memory) drops', async () => {
+    const s = make(3_000); // leveldb segments of 60 s
+    await s.init(fakeContext());
+    s.put(session('k1', 10_000, 10_000), 1);
+    s.put(session('k0', 7_000, 7_000), 2); // end = stream time - retention: expired for reads
+    expect(s.fetchSession('k0', 7_000, 7_000)).toBeUndefined();
+    expect(s.findSessionsSync('k0', 0, 1e9)).toEqual([]);
+    // the time-ordered end-range fetch of onWindowClose() shows what a live segment holds (RocksDB only)
+    const closed = s.findSessionsByEndSync(0, 9_999).map((e) => [e.key, e.window.end, e.value]);
+    expect(closed).toEqual(store === 'leveldb' ? [['k0', 7_000, 2]] : []);
+    s.put(session('k2', 70_000, 70_000), 3); // leveldb: segment 0 ([0, 60 s)) is dropped whole
+    expect(s.findSessionsByEndSync(0, 69_999)).toEqual([]);
+    await s.close();
+  });
+
   it('logs key + 8-byte end + 8-byte start and forwards session ends as flush timestamps', async () => {
     const ctx = fakeContext({ cacheMaxBytes: 10_000 });
     const s = make();

@@ -29,22 +29,37 @@ describe.each(['memory', 'leveldb'] as const)('%s window store', (store) => {
     await s.close();
   });
 
-  it('drops data older than stream time - retention, in whole segments', async () => {
-    const s = make({ retention: 60_000 }); // segment interval = max(30 s, 60 s) = 60 s
+  it('hides data older than stream time - retention; drops writes by segment (leveldb: Kafka RocksDB) or by record (memory: Kafka in-memory)', async () => {
+    const s = make({ retention: 60_000 }); // leveldb: segment interval = max(30 s, 60 s) = 60 s; memory: 1 ms
     await s.init(fakeContext());
     s.put('k', 1, 0);
     s.put('k', 2, 59_000);
     expect(s.fetchSync('k', 0, 200_000).map((e) => e.value)).toEqual([1, 2]);
     s.put('k', 3, 61_000); // stream time 61 s: data at <= 1 s is invisible
     expect(s.fetchSync('k', 0, 200_000).map((e) => e.value)).toEqual([2, 3]);
-    s.put('k', 4, 130_000); // stream time 130 s: visible from 70 001; segment 0 ([0, 60 s)) is dropped
+    s.put('k', 4, 130_000); // stream time 130 s: visible from 70 001; leveldb drops segment 0 ([0, 60 s)), memory all < 70 s
     expect(s.fetchSync('k', 0, 200_000).map((e) => e.value)).toEqual([4]);
-    s.put('k', 5, 70_000); // expired on arrival: not written
+    s.put('k', 5, 70_000); // at the retention bound: invisible; leveldb writes it (segment 1 is live), memory does not
     expect(s.fetchOne('k', 70_000)).toBeUndefined();
     s.put('k', 6, 70_001);
     expect((await collect(s.fetch('k', 0, 200_000))).map((e) => e.value)).toEqual([6, 4]);
     await s.flush();
-    expect(s.approximateNumEntries()).toBe(3); // 61 s and 70.001 s (segment 1) + 130 s
+    // leveldb: 61 s, 70 s and 70.001 s (segment 1) + 130 s; memory: 70.001 s and 130 s
+    expect(s.approximateNumEntries()).toBe(store === 'leveldb' ? 4 : 2);
+    await s.close();
+  });
+
+  it('clamps a negative lower time bound at 0 and keeps the time filter (Kafka WindowKeySchema.lowerRangeFixedSize)', async () => {
+    const s = make();
+    await s.init(fakeContext({ cacheMaxBytes: 10_000 }));
+    s.put('k', 1, 0);
+    s.put('k', 2, 3);
+    await s.flush();
+    s.put('k', 3, 5); // in the cache
+    expect(s.fetchSync('k', -10, 4).map((e) => e.value)).toEqual([1, 2]);
+    expect((await collect(s.fetch('k', -10, 5))).map((e) => e.value)).toEqual([1, 2, 3]);
+    expect((await collect(s.backwardFetch('k', -5_000, 5))).map((e) => e.value)).toEqual([3, 2, 1]);
+    expect(s.fetchSync('k', -10, -1)).toEqual([]);
     await s.close();
   });
 
@@ -96,7 +111,9 @@ describe.each(['memory', 'leveldb'] as const)('%s window store restore', (store)
     const ctx2 = fakeContext();
     await dst.init(ctx2);
     for (const r of ctx.sink.records) dst.restore!(Buffer.from(r.key, 'latin1'), r.value, r.timestamp);
-    expect((await collect(dst.all())).map((e) => [e.key, e.window.start, e.value])).toEqual([['a', 20, 3], ['b', 10, 2]]);
+    // leveldb (Kafka RocksDB): segment, then key order; memory (Kafka in-memory): time, then key order
+    const expected = store === 'leveldb' ? [['a', 20, 3], ['b', 10, 2]] : [['b', 10, 2], ['a', 20, 3]];
+    expect((await collect(dst.all())).map((e) => [e.key, e.window.start, e.value])).toEqual(expected);
     expect(ctx2.sink.records).toEqual([]);
     await dst.close();
   });

@@ -154,7 +154,12 @@ describe('windowed state across restarts (app.start)', () => {
   for (const store of ['leveldb', 'memory'] as const) {
     it(`${store} stores: restart from local state and from changelogs gives the uninterrupted outputs`, async () => {
       const expected = await uninterrupted(store, 'at_least_once');
-      for (const t of OUTPUTS) expect(expected[t].length, t).toBeGreaterThan(5);
+      for (const t of OUTPUTS) {
+        // Kafka's InMemorySessionStore (default retention gap + grace) drops every session by the time it closes, so
+        // onWindowClose() emits nothing from it (fixtures fw-session-close-retention-memory, fw-sclose-*-memory).
+        if (store === 'memory' && t === 'session-final') expect(expected[t], t).toEqual([]);
+        else expect(expected[t].length, t).toBeGreaterThan(5);
+      }
       const clean = await interrupted(store, 'at_least_once', false);
       expectSame(clean, expected, 'after clean restarts');
       const wiped = await interrupted(store, 'at_least_once', true);

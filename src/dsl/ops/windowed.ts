@@ -74,7 +74,10 @@ export function windowedAggregate(
     graph.addProcessor(aggName, 'sessionWindowAggregate', [parent], params, [m.storeName]);
     resultKeySerde = keySerde ? (sessionWindowed(keySerde) as Serde<unknown>) : deferredWindowedSerde('session');
   } else {
-    graph.addStore({ ...store, kind: 'timestampedWindow', caching: m.caching, windowSizeMs: size, timeOrdered: emitFinal });
+    // Kafka caches onWindowClose() time-window stores (WindowStoreMaterializer) but not sliding ones
+    // (SlidingWindowStoreMaterializer).
+    const caching = m.caching && !(emitFinal && windows.kind === 'sliding');
+    graph.addStore({ ...store, kind: 'timestampedWindow', caching, windowSizeMs: size, timeOrdered: emitFinal });
     if (windows.kind === 'time') graph.addProcessor(aggName, 'timeWindowAggregate', [parent], { ...common, windows }, [m.storeName]);
     else graph.addProcessor(aggName, 'slidingWindowAggregate', [parent], { ...common, windows }, [m.storeName]);
     resultKeySerde = keySerde ? (windowed(keySerde, { windowSize: size }) as Serde<unknown>) : deferredWindowedSerde('time', size);

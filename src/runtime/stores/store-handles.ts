@@ -9,12 +9,14 @@ import type { StoreSpec } from '../../topology/graph.ts';
 import { createSessionStore, createTimestampedWindowStore, createWindowStore } from '../../state/builders.ts';
 import { SuppressBufferStore } from '../../state/suppress-buffer.ts';
 import type { StoreHandle } from './handle.ts';
+import type { KafkaStoreKind } from '../../state/options.ts';
 
 interface Base {
   name: string;
   key: Serde<unknown>;
   value: Serde<unknown>;
   store: 'leveldb' | 'memory';
+  kafkaStore: KafkaStoreKind;
   logging: boolean;
   caching: boolean;
 }
@@ -23,7 +25,7 @@ function windowOptions(spec: StoreSpec, base: Base) {
   if (spec.windowSizeMs === undefined || spec.retentionMs === undefined) {
     throw new Error(`store '${spec.name}': a ${spec.kind} store needs windowSize and retention.`);
   }
-  return { ...base, windowSize: spec.windowSizeMs, retention: spec.retentionMs, retainDuplicates: spec.retainDuplicates === true };
+  return { ...base, windowSize: spec.windowSizeMs, retention: spec.retentionMs, retainDuplicates: spec.retainDuplicates === true, timeOrdered: spec.timeOrdered === true };
 }
 
 /** A handle for window, session and suppress-buffer specs; null for other kinds. */

@@ -29,6 +29,9 @@ export function createStore(spec: StoreSpec, opts: StoreFactoryOptions): StoreHa
   const value = spec.valueSerde ?? opts.defaultValueSerde;
   const base = {
     name: spec.name, key, value, store: spec.store ?? opts.defaultStore,
+    // Window and session stores chosen in memory by the user behave as Kafka's in-memory stores; the test driver's
+    // default (memory) stores as Kafka's default RocksDB ones.
+    kafkaStore: spec.store === 'memory' ? 'in-memory' as const : 'rocksdb' as const,
     logging: spec.logging, caching: spec.caching && opts.cacheMaxBytes > 0,
   };
   switch (spec.kind) {

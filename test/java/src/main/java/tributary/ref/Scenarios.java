@@ -17,6 +17,7 @@ final class Scenarios {
         l.addAll(JoinScenarios.all());
         l.addAll(FidelityJoinScenarios.all());
         l.addAll(FidelityTableScenarios.all());
+        l.addAll(FidelityWindowScenarios.all());
         return l;
     }
 }
