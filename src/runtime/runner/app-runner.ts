@@ -13,7 +13,7 @@ import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { createStore, type StoreHandle } from '../stores.ts';
 import { Task } from '../task.ts';
-import type { CacheBudget } from '../../state/types.ts';
+import type { CacheBudget, LocalStateGuard } from '../../state/types.ts';
 import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { restoreStore, type RestoreProgress } from './restore.ts';
 import { planTopics, type TopicPlan } from './topics.ts';
@@ -42,6 +42,37 @@ interface TaskState {
   positions: Map<string, { topic: string; partition: number; offset: number }>;
   /** Polled records per input topic-partition key, with that partition's position. */
   queues: Map<string, InputQueue>;
+  /** Its persistent stores tell it before writing to disk; dirty once the task closes after a fatal error. */
+  guard: TaskStateGuard;
+}
+
+/**
+ * Keeps the checkpoint file true: it exists only while the stores on disk hold exactly the changelog up to its
+ * offsets. The first write-down after it was written deletes it (a commit writes it again once the changelog
+ * and the input offsets are committed), so a restart after any dirty stop (SIGKILL, fatal error, failed commit)
+ * finds no checkpoint over state that may be ahead of the changelog, wipes it and restores it.
+ */
+class TaskStateGuard implements LocalStateGuard {
+  dirty = false;
+  /** A checkpoint file describing the disk exists. */
+  private checkpointed: boolean;
+  constructor(private readonly taskDir: string, checkpointed: boolean) {
+    this.checkpointed = checkpointed;
+  }
+  beforeWrite(): void {
+    if (!this.checkpointed) return;
+    deleteCheckpoint(this.taskDir);
+    this.checkpointed = false;
+  }
+  /** After a commit (or a restore): the stores hold exactly the changelog up to `offsets`. */
+  checkpoint(offsets: Record<string, number>): void {
+    writeCheckpoint(this.taskDir, offsets);
+    this.checkpointed = true;
+  }
+  invalidate(): void {
+    this.checkpointed = true;
+    this.beforeWrite();
+  }
 }
 
 interface InputQueue {
@@ -177,12 +208,23 @@ export class AppRunner {
       if (!spec.global) stores.set(name, createStore(spec, this.storeOptions()));
     }
     const checkpoint = readCheckpoint(taskDir);
-    if (this.eos && checkpoint === null && fs.existsSync(taskDir)) {
-      // Exactly-once: without a clean-shutdown checkpoint the local state may hold uncommitted writes: rebuild it.
-      fs.rmSync(taskDir, { recursive: true, force: true });
+    if (checkpoint === null) {
+      // No checkpoint covers the local state (a dirty stop, or state written ahead of the last commit): it may hold
+      // writes whose changelog records, outputs and input offsets were never committed. Under either guarantee such
+      // a store would make a replayed record look already processed (a dedupe would drop it): every store with a
+      // changelog is rebuilt from it. Stores without one have nothing to rebuild from and are kept, as in Kafka.
+      const wiped: string[] = [];
+      for (const [name, h] of stores) {
+        const dir = path.join(taskDir, name);
+        if (!h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) continue;
+        fs.rmSync(dir, { recursive: true, force: true });
+        wiped.push(name);
+      }
+      if (wiped.length) this.o.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
     }
     fs.mkdirSync(taskDir, { recursive: true });
-    const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map() };
+    const guard = new TaskStateGuard(taskDir, checkpoint !== null);
+    const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map(), guard };
     const task = new Task({
       topology, nodes: new Set(nodes), taskId, partition, config, stores, sharedStores: this.globalStores, taskDir,
       output: { send: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
@@ -191,6 +233,7 @@ export class AppRunner {
       numPartitions: (t) => this.plan.partitionsOf.get(t),
       log: this.o.onLog,
       cacheBudget: this.threadCache,
+      localState: guard,
     });
     state.task = task;
     await task.init();
@@ -206,7 +249,10 @@ export class AppRunner {
       state.changelogEnd.set(`${topic}-${partition}`, end);
       this.changelogOwner.set(`${topic}-${partition}`, state);
     }
-    if (this.eos) deleteCheckpoint(taskDir);
+    // Restored: the stores hold their changelogs to the end. Exactly-once keeps no checkpoint while the task runs
+    // (Kafka deletes it on init); at-least-once records the restored offsets until the first write-down.
+    if (this.eos) guard.invalidate();
+    else guard.checkpoint(Object.fromEntries(state.changelogEnd));
     for (const t of topics) {
       const key = `${t}-${partition}`;
       state.positions.set(key, { topic: t, partition, offset: 0 });
@@ -313,7 +359,7 @@ export class AppRunner {
     } else {
       await this.producer.flush();
       await this.consumer.commit(offsets);
-      for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
+      for (const ts of this.tasks.values()) ts.guard.checkpoint(Object.fromEntries(ts.changelogEnd));
     }
     // Kafka purges repartition topics up to the committed offsets: nobody reads those records again.
     const appPrefix = `${this.o.config.applicationId}-`;
@@ -364,21 +410,39 @@ export class AppRunner {
     return this.failure;
   }
 
-  /** Finishes the current batch, commits, writes checkpoints and closes stores. */
+  /**
+   * Finishes the current batch, commits, writes checkpoints and closes stores. After a fatal error (or when this
+   * final commit fails) it closes dirty instead, as Kafka's closeDirty: nothing more is sent or committed, stores
+   * drop their un-committed writes, and no checkpoint is written (one still on disk still describes the disk).
+   */
   async close(): Promise<void> {
     this.stopping = true;
     await this.loopDone;
+    let commitError: unknown = null;
     if (this.failure === null) {
-      await this.commit(true);
-      for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
-    } else if (this.eos) {
-      await this.producer.abortTransaction().catch(() => undefined);
+      try {
+        await this.commit(true);
+        for (const ts of this.tasks.values()) ts.guard.checkpoint(Object.fromEntries(ts.changelogEnd));
+      } catch (e) {
+        commitError = e;
+        this.failure = e;
+      }
     }
-    for (const ts of this.tasks.values()) await ts.task.close();
+    if (this.failure === null) {
+      for (const ts of this.tasks.values()) await ts.task.close();
+    } else {
+      if (this.eos) await this.producer.abortTransaction().catch(() => undefined);
+      this.buffer = [];
+      for (const ts of this.tasks.values()) {
+        ts.guard.dirty = true;
+        await ts.task.closeDirty();
+      }
+    }
     await this.globalTask?.close();
     await this.consumer.close();
     await this.globalConsumer?.close();
     await this.producer.close?.();
+    if (commitError !== null) throw commitError;
   }
 }
 
