@@ -13,8 +13,8 @@ import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { createStore, type StoreHandle } from '../stores.ts';
 import { Task } from '../task.ts';
-import type { CacheBudget, LocalStateGuard } from '../../state/types.ts';
-import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import type { CacheBudget } from '../../state/types.ts';
+import { CheckpointGuard, readCheckpoint } from './checkpoint.ts';
 import { restoreStore, type RestoreProgress } from './restore.ts';
 import { planTopics, type TopicPlan } from './topics.ts';
 import { StoreQuery } from './store-query.ts';
@@ -43,36 +43,7 @@ interface TaskState {
   /** Polled records per input topic-partition key, with that partition's position. */
   queues: Map<string, InputQueue>;
   /** Its persistent stores tell it before writing to disk; dirty once the task closes after a fatal error. */
-  guard: TaskStateGuard;
-}
-
-/**
- * Keeps the checkpoint file true: it exists only while the stores on disk hold exactly the changelog up to its
- * offsets. The first write-down after it was written deletes it (a commit writes it again once the changelog
- * and the input offsets are committed), so a restart after any dirty stop (SIGKILL, fatal error, failed commit)
- * finds no checkpoint over state that may be ahead of the changelog, wipes it and restores it.
- */
-class TaskStateGuard implements LocalStateGuard {
-  dirty = false;
-  /** A checkpoint file describing the disk exists. */
-  private checkpointed: boolean;
-  constructor(private readonly taskDir: string, checkpointed: boolean) {
-    this.checkpointed = checkpointed;
-  }
-  beforeWrite(): void {
-    if (!this.checkpointed) return;
-    deleteCheckpoint(this.taskDir);
-    this.checkpointed = false;
-  }
-  /** After a commit (or a restore): the stores hold exactly the changelog up to `offsets`. */
-  checkpoint(offsets: Record<string, number>): void {
-    writeCheckpoint(this.taskDir, offsets);
-    this.checkpointed = true;
-  }
-  invalidate(): void {
-    this.checkpointed = true;
-    this.beforeWrite();
-  }
+  guard: CheckpointGuard;
 }
 
 interface InputQueue {
@@ -102,7 +73,15 @@ export class AppRunner {
   private consumer!: Consumer;
   private globalConsumer: Consumer | null = null;
   private producer!: Producer;
+  /** Output records (sinks, repartition topics, dead letters) since the last send. */
   private buffer: ProducerRecord[] = [];
+  /**
+   * Changelog records since the last send: sent after the outputs of the same batch, which the log writes partition
+   * by partition in that order. A crash between the two leaves an output without its changelog record (the replay
+   * produces it again: a duplicate, as at-least-once allows), never a changelog record without its output, which a
+   * restore would turn into state claiming a record was handled whose output is lost.
+   */
+  private changelogBuffer: ProducerRecord[] = [];
   private pendingSends: Promise<unknown>[] = [];
   private plan!: TopicPlan;
   private stopping = false;
@@ -223,12 +202,12 @@ export class AppRunner {
       if (wiped.length) this.o.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
     }
     fs.mkdirSync(taskDir, { recursive: true });
-    const guard = new TaskStateGuard(taskDir, checkpoint !== null);
+    const guard = new CheckpointGuard(taskDir, checkpoint !== null);
     const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map(), guard };
     const task = new Task({
       topology, nodes: new Set(nodes), taskId, partition, config, stores, sharedStores: this.globalStores, taskDir,
       output: { send: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
-      changelog: { append: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
+      changelog: { append: (topic, p, key, value, timestamp, headers) => this.changelogBuffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
       wallClock: Date.now,
       numPartitions: (t) => this.plan.partitionsOf.get(t),
       log: this.o.onLog,
@@ -286,7 +265,7 @@ export class AppRunner {
       for (const ts of this.tasks.values()) await this.runTask(ts);
       const now = Date.now();
       for (const ts of this.tasks.values()) await ts.task.maybePunctuateWallClock(now);
-      if (this.buffer.length) this.sendBuffered();
+      if (this.buffer.length || this.changelogBuffer.length) this.sendBuffered();
       if (now - this.lastCommit >= this.o.config.commitIntervalMs) await this.commit();
     }
   }
@@ -330,7 +309,9 @@ export class AppRunner {
 
   private sendBuffered(): void {
     const batch = this.buffer;
+    for (const r of this.changelogBuffer) batch.push(r);
     this.buffer = [];
+    this.changelogBuffer = [];
     const sent = this.producer.sendBatch(batch).then((metas) => {
       // Outputs and changelog records share the batch: only changelog partitions have an owner.
       for (const m of metas) {
@@ -347,7 +328,7 @@ export class AppRunner {
   async commit(final = false): Promise<void> {
     const began = Date.now();
     for (const ts of this.tasks.values()) await ts.task.flush();
-    if (this.buffer.length) this.sendBuffered();
+    if (this.buffer.length || this.changelogBuffer.length) this.sendBuffered();
     const sends = this.pendingSends;
     this.pendingSends = [];
     await Promise.all(sends);
@@ -433,6 +414,7 @@ export class AppRunner {
     } else {
       if (this.eos) await this.producer.abortTransaction().catch(() => undefined);
       this.buffer = [];
+      this.changelogBuffer = [];
       for (const ts of this.tasks.values()) {
         ts.guard.dirty = true;
         await ts.task.closeDirty();
