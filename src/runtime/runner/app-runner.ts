@@ -187,20 +187,19 @@ export class AppRunner {
       if (!spec.global) stores.set(name, createStore(spec, this.storeOptions()));
     }
     const checkpoint = readCheckpoint(taskDir);
-    if (checkpoint === null) {
-      // No checkpoint covers the local state (a dirty stop, or state written ahead of the last commit): it may hold
-      // writes whose changelog records, outputs and input offsets were never committed. Under either guarantee such
-      // a store would make a replayed record look already processed (a dedupe would drop it): every store with a
-      // changelog is rebuilt from it. Stores without one have nothing to rebuild from and are kept, as in Kafka.
-      const wiped: string[] = [];
-      for (const [name, h] of stores) {
-        const dir = path.join(taskDir, name);
-        if (!h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) continue;
-        fs.rmSync(dir, { recursive: true, force: true });
-        wiped.push(name);
-      }
-      if (wiped.length) this.o.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
+    // A store no checkpoint covers (a dirty stop, or state written ahead of the last commit) may hold writes whose
+    // changelog records, outputs and input offsets were never committed. Under either guarantee such a store would
+    // make a replayed record look already processed (a dedupe would drop it): every persistent store with a
+    // changelog is rebuilt from it. Stores without one have nothing to rebuild from and are kept, as in Kafka.
+    const wiped: string[] = [];
+    for (const [name, h] of stores) {
+      const dir = path.join(taskDir, name);
+      const covered = checkpoint?.[`${config.applicationId}-${name}-changelog-${partition}`] !== undefined;
+      if (covered || !h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+      wiped.push(name);
     }
+    if (wiped.length) this.o.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
     fs.mkdirSync(taskDir, { recursive: true });
     const guard = new CheckpointGuard(taskDir, checkpoint !== null);
     const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map(), guard };
