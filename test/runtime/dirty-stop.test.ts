@@ -63,7 +63,7 @@ async function outputEnd(dataDir: string, atLeast: number, ms = 60_000): Promise
 }
 
 describe('at-least-once after a dirty stop (issue 10.1)', () => {
-  it("a fatal error ('fail' handler) loses nothing: run 2 with 'continue' forwards x1", async () => {
+  it.each([1, 2])("a fatal error ('fail' handler) loses nothing: run 2 with 'continue' forwards x1 (--threads %i)", async (threads) => {
     const dataDir = tmp();
     const log = await LogStore.open(dataDir);
     await log.admin.createTopic('events', { partitions: 1 });
@@ -74,7 +74,7 @@ describe('at-least-once after a dirty stop (issue 10.1)', () => {
     ]);
     await log.close();
 
-    const run1 = await start([APP, '--data-dir', dataDir]).exited;
+    const run1 = await start([APP, '--data-dir', dataDir, '--threads', String(threads)]).exited;
     expect(run1.code, run1.stderr).toBe(1);
     expect(run1.stderr).toMatch(/deserialization error at topic events, partition 0, offset 1/);
     // The dirty close wrote nothing down and no checkpoint: a checkpoint on disk can only be the one written after
@@ -84,7 +84,7 @@ describe('at-least-once after a dirty stop (issue 10.1)', () => {
       expect(cp.offsets).toEqual({ 'dedupe-seen-ids-changelog-0': 0 });
     }
 
-    const run2 = start([APP, '--data-dir', dataDir, '--config', 'deserializationExceptionHandler=continue']);
+    const run2 = start([APP, '--data-dir', dataDir, '--threads', String(threads), '--config', 'deserializationExceptionHandler=continue']);
     await run2.waitFor('running on');
     await outputEnd(dataDir, 1, 15_000);
     run2.kill('SIGTERM');
