@@ -8,7 +8,7 @@ import type { Headers, StreamRecord } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
 import type { SinkNode, SourceNode } from '../topology/graph.ts';
 import type { Topology } from '../topology/topology.ts';
-import type { CacheBudget, ChangelogSink, RecordContext } from '../state/types.ts';
+import type { CacheBudget, ChangelogSink, LocalStateGuard, RecordContext } from '../state/types.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { StoreHandle } from './stores/stores.ts';
 import { processors } from '../processors/index.ts';
@@ -39,6 +39,8 @@ export interface TaskSetup {
   log?: (message: string) => void;
   /** The record-cache budget this task's stores share with the other tasks of its thread (default: its own). */
   cacheBudget?: CacheBudget;
+  /** The runner's guard of this task's state on disk against its checkpoint (see LocalStateGuard). */
+  localState?: LocalStateGuard;
 }
 
 interface Compiled {
@@ -240,7 +242,7 @@ export class Task implements TaskServices {
       await h.internal.init({
         applicationId: this.applicationId, taskId: this.taskId, partition: this.partition, taskDir: this.setup.taskDir,
         changelog: this.setup.changelog, recordContext: () => this.current, cacheMaxBytes: this.config.cacheMaxBytes,
-        cacheBudget: this.setup.cacheBudget,
+        cacheBudget: this.setup.cacheBudget, localState: this.setup.localState,
       });
     }
     for (const c of this.compiled.values()) {
@@ -323,6 +325,23 @@ export class Task implements TaskServices {
   async close(): Promise<void> {
     for (const c of this.compiled.values()) await c.impl.close?.();
     for (const h of this.setup.stores.values()) await h.internal.close();
+  }
+
+  /**
+   * Close after a fatal error (Kafka's closeDirty): the runner has set its LocalStateGuard dirty, so persistent
+   * stores drop what was not committed instead of writing it down. Errors are logged, not thrown: the error that
+   * stopped the task stays the one reported, and every store still gets closed.
+   */
+  async closeDirty(): Promise<void> {
+    const attempt = async (what: string, f: () => Promise<void> | void): Promise<void> => {
+      try {
+        await f();
+      } catch (e) {
+        this.setup.log?.(`task ${this.taskId}: closing ${what} after a fatal error failed (ignored): ${(e as Error).message}`);
+      }
+    };
+    for (const c of this.compiled.values()) await attempt(`processor ${c.name}`, () => c.impl.close?.());
+    for (const h of this.setup.stores.values()) await attempt(`store ${h.spec.name}`, () => h.internal.close());
   }
 }
 

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import type { StoreInitContext } from './types.ts';
+import type { LocalStateGuard, StoreInitContext } from './types.ts';
 
 export type LevelDb = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -14,6 +14,14 @@ export interface OpenedDb {
   db: LevelDb;
   dir: string;
   temp: boolean;
+}
+
+/** The guard of the task owning each open database (its key spaces, e.g. segments, share it). */
+const guards = new WeakMap<LevelDb, LocalStateGuard>();
+
+/** The runtime's guard of the state in `db` (see LocalStateGuard), if any. */
+export function guardOf(db: LevelDb): LocalStateGuard | undefined {
+  return guards.get(db);
 }
 
 export async function openLevelDb(ctx: StoreInitContext, storeName: string): Promise<OpenedDb> {
@@ -27,6 +35,7 @@ export async function openLevelDb(ctx: StoreInitContext, storeName: string): Pro
   } catch (e) {
     throw new Error(`state store '${storeName}': cannot open LevelDB at ${dir} (is another instance using this state dir?): ${(e as Error).message}`, { cause: e });
   }
+  if (ctx.localState) guards.set(db, ctx.localState);
   return { db, dir, temp };
 }
 

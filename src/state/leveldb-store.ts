@@ -12,7 +12,7 @@
 import { concatBytes, prefixEnd, toBinary } from './bytes.ts';
 import type { BytesEntry, BytesLayer, RangeQuery } from './layer.ts';
 import type { AbstractChainedBatch } from 'abstract-level';
-import { closeLevelDb, openLevelDb, type LevelDb, type OpenedDb } from './leveldb-open.ts';
+import { closeLevelDb, guardOf, openLevelDb, type LevelDb, type OpenedDb } from './leveldb-open.ts';
 import { SortedKeys } from './sorted-keys.ts';
 import type { StoreInitContext } from './types.ts';
 
@@ -32,8 +32,9 @@ const RESTORE_BATCH = 100_000;
 
 /**
  * Pending writes beyond this many keys are written down in the background before the commit, so state larger
- * than memory stays on disk between commits (B2: 10M distinct keys under 1 GB). As with RocksDB in Kafka, local
- * state may then run ahead of the changelog after a crash: at_least_once replays it, exactly_once wipes it.
+ * than memory stays on disk between commits (B2: 10M distinct keys under 1 GB). Local state may then run ahead of
+ * the changelog: every write-down first tells the task's LocalStateGuard, which deletes the task's checkpoint, so
+ * that a restart after a crash wipes the stores and restores them from the changelog (both guarantees).
  */
 const SPILL_KEYS = 20_000;
 
@@ -187,6 +188,12 @@ export class LevelDbBytesStore implements BytesLayer {
   private async writeDown(): Promise<void> {
     this.spilling = false;
     if (this.pending.size === 0) return;
+    const guard = guardOf(this.db);
+    if (guard?.dirty) {
+      this.pending = new Map(); // a dirty close: nothing past the last commit reaches the disk
+      return;
+    }
+    guard?.beforeWrite();
     const batch = (this.flushing = this.pending);
     this.pending = new Map();
     // A chained batch: one native call per operation (~0.4 us) instead of an array of op objects that the
@@ -262,6 +269,9 @@ export class LevelDbBytesStore implements BytesLayer {
     this.pending.clear();
     this.known.clear();
     this.index?.clear();
+    const guard = guardOf(this.db);
+    if (guard?.dirty) return;
+    guard?.beforeWrite();
     const b = this.bounds({ from: null, to: null });
     await this.db.clear({ gte: b.gte, lt: b.lt });
   }

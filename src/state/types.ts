@@ -36,6 +36,22 @@ export interface StoreInitContext {
    * statestore.cache.max.bytes split over the threads). A store going over it evicts from its own cache.
    */
   cacheBudget?: CacheBudget;
+  /** The runtime's guard of this task's state on disk (absent: the test driver, global stores). */
+  localState?: LocalStateGuard;
+}
+
+/**
+ * How a task's persistent stores keep their state on disk from running ahead of what was committed
+ * (runtime/runner/checkpoint.ts): a checkpoint file says "the stores hold exactly the changelog up to these offsets".
+ */
+export interface LocalStateGuard {
+  /**
+   * Called before a persistent store writes anything to disk outside a restore (a write-down at commit, between
+   * commits, or a segment drop): from then on the checkpoint no longer describes the disk, so the runtime deletes it.
+   */
+  beforeWrite(): void;
+  /** True once the task closes dirty (fatal error): stores drop their buffered writes instead of writing them down. */
+  readonly dirty: boolean;
 }
 
 /** Bytes used by all record caches of one thread, against their shared maximum. */

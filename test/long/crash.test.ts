@@ -10,9 +10,13 @@
  * A second app (test/long/apps/join-app.ts, exactly_once) does a stream-stream join (±100 ms, grace 10 min, join
  * state in changelogged LevelDB window stores) under the same treatment; its committed output must be every
  * (left, right) pair of the input within the window exactly once: 0 duplicates, 0 missing, nothing else.
+ * A third app (test/runtime/apps/dedupe.ts, at_least_once, issue 10.1) forwards only ids its LevelDB store has not
+ * seen; it starts on a backlog past the store's background write-down threshold, so kills land between a write-down
+ * and the commit: every input id must reach the output at least once.
  * Some runs end with a graceful SIGTERM (exit 0, checkpoints) or a double SIGTERM (exit at once) instead.
  * The shared machinery (feeder, kill loop, final run, reading topics) is in crash-lib.ts.
- * Knobs: CRASH_SEED, CRASH_KILLS_EOS, CRASH_KILLS_THREADS, CRASH_KILLS_ALOS, CRASH_KILLS_JOIN, CRASH_FEED_PER_TICK,
+ * Knobs: CRASH_SEED, CRASH_KILLS_EOS, CRASH_KILLS_THREADS, CRASH_KILLS_ALOS, CRASH_KILLS_JOIN, CRASH_KILLS_DEDUPE,
+ * CRASH_DEDUPE_BACKLOG, CRASH_FEED_PER_TICK,
  * CRASH_JOIN_FEED_PER_TICK, CRASH_KEEP, CRASH_LOG.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,12 +28,15 @@ const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const KILLS = { exactly_once: Number(process.env.CRASH_KILLS_EOS ?? 40), at_least_once: Number(process.env.CRASH_KILLS_ALOS ?? 25) };
 const KILLS_THREADS = Number(process.env.CRASH_KILLS_THREADS ?? 15);
 const KILLS_JOIN = Number(process.env.CRASH_KILLS_JOIN ?? 16);
+const KILLS_DEDUPE = Number(process.env.CRASH_KILLS_DEDUPE ?? 20);
+const DEDUPE_BACKLOG = Number(process.env.CRASH_DEDUPE_BACKLOG ?? 60_000);
 const FEED_PER_TICK = Number(process.env.CRASH_FEED_PER_TICK ?? 300); // records every 50 ms
 const JOIN_FEED_PER_TICK = Number(process.env.CRASH_JOIN_FEED_PER_TICK ?? 60); // per side, every 50 ms
 const WORDS = 300;
 const JOIN_KEYS = 100;
 const APP = 'test/long/apps/count-app.ts';
 const JOIN_APP = 'test/long/apps/join-app.ts';
+const DEDUPE_APP = 'test/runtime/apps/dedupe.ts';
 
 afterAll(removeDataDirs);
 
@@ -198,6 +205,53 @@ async function joinScenario(): Promise<JoinFigures> {
   };
 }
 
+interface DedupeFigures extends KillFigures {
+  input: number;
+  output: number;
+  missing: number;
+  unexpected: number;
+  duplicates: number;
+  seconds: number;
+}
+
+/**
+ * The dedupe scenario (issue 10.1): unique ids `{ id }` on `events` (2 partitions, keyed by id), a backlog of
+ * DEDUPE_BACKLOG ids first (more than 20,000 per task, so the LevelDB store writes down before a run's first
+ * commit), then a feeder; at_least_once with commitIntervalMs 1000. A store ahead of what was committed would make
+ * a replayed id look seen: every id of the input must be in `events-deduped`; duplicates are allowed and reported.
+ */
+async function dedupeScenario(): Promise<DedupeFigures> {
+  const began = Date.now();
+  const rand = mulberry32(SEED + 3);
+  const dataDir = tempDataDir('trib-crash-dedupe-');
+  await createTopics(dataDir, { events: 2, 'events-deduped': 2 });
+  const event = (i: number) => ({ topic: 'events', key: `d${i}`, value: JSON.stringify({ id: `d${i}` }) });
+  let id = 0;
+  const seed = await LogStore.open(dataDir);
+  const producer = seed.producer();
+  while (id < DEDUPE_BACKLOG) await producer.sendBatch(Array.from({ length: Math.min(10_000, DEDUPE_BACKLOG - id) }, () => event(id++)));
+  await seed.close();
+  const args = [DEDUPE_APP, '--data-dir', dataDir, '--guarantee', 'at_least_once', '--config', 'commitIntervalMs=1000'];
+  const feeder = new Feeder(dataDir, () => Array.from({ length: FEED_PER_TICK }, () => event(id++)));
+  const killed = await killRuns(args, rand, KILLS_DEDUPE, 'dedupe at_least_once');
+  await feeder.stop();
+  await runToEnd(args, dataDir, 'dedupe', ['events'], 2);
+
+  const log = await LogStore.open(dataDir);
+  const input = new Set((await readTopic(log, 'events', 'read_uncommitted')).map((r) => r.key));
+  const out = await readTopic(log, 'events-deduped', 'read_uncommitted');
+  await log.close();
+  const outIds = new Set(out.map((r) => r.key));
+  let missing = 0;
+  for (const i of input) if (!outIds.has(i)) missing++;
+  let unexpected = 0;
+  for (const o of outIds) if (!input.has(o)) unexpected++;
+  return {
+    ...killed, input: input.size, output: out.length, missing, unexpected, duplicates: out.length - outIds.size,
+    seconds: Math.round((Date.now() - began) / 1000),
+  };
+}
+
 describe('crash test: SIGKILL at random moments', () => {
   it('exactly_once: committed output equals the reference, 0 duplicates, 0 gaps', async () => {
     const f = await scenario('exactly_once');
@@ -233,5 +287,12 @@ describe('crash test: SIGKILL at random moments', () => {
     expect(f.input).toBeGreaterThan(10_000);
     expect(f.lost).toBe(0);
     expect(f.outputCommitted).toBeGreaterThanOrEqual(f.input);
+  });
+
+  it('at_least_once dedupe (Processor API store): every input id reaches the output at least once', async () => {
+    const f = await dedupeScenario();
+    console.log(`crash test dedupe ${JSON.stringify(f)}`);
+    expect(f.input).toBeGreaterThan(DEDUPE_BACKLOG);
+    expect({ missing: f.missing, unexpected: f.unexpected }).toEqual({ missing: 0, unexpected: 0 });
   });
 });

@@ -17,7 +17,7 @@ import type { ResolvedConfig } from '../config.ts';
 import { createStore, type StoreHandle } from '../stores/stores.ts';
 import { Task } from '../task.ts';
 import type { CacheBudget } from '../../state/types.ts';
-import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { CheckpointGuard, readCheckpoint } from './checkpoint.ts';
 import { restoreStore, type RestoreProgress } from './restore.ts';
 import { planTopics, type TopicPlan } from './topics.ts';
 import { StoreQuery } from './store-query.ts';
@@ -46,6 +46,8 @@ interface TaskState {
   positions: Map<string, { topic: string; partition: number; offset: number }>;
   /** Polled records per input topic-partition key, with that partition's position. */
   queues: Map<string, InputQueue>;
+  /** Its persistent stores tell it before writing to disk; dirty once the task closes after a fatal error. */
+  guard: CheckpointGuard;
 }
 
 interface InputQueue {
@@ -75,7 +77,15 @@ export class AppRunner {
   private consumer!: Consumer;
   private globalConsumer: Consumer | null = null;
   private producer!: Producer;
+  /** Output records (sinks, repartition topics, dead letters) since the last send. */
   private buffer: ProducerRecord[] = [];
+  /**
+   * Changelog records since the last send: sent after the outputs of the same batch, which the log writes partition
+   * by partition in that order. A crash between the two leaves an output without its changelog record (the replay
+   * produces it again: a duplicate, as at-least-once allows), never a changelog record without its output, which a
+   * restore would turn into state claiming a record was handled whose output is lost.
+   */
+  private changelogBuffer: ProducerRecord[] = [];
   private pendingSends: Promise<unknown>[] = [];
   private plan!: TopicPlan;
   private stopping = false;
@@ -181,20 +191,31 @@ export class AppRunner {
       if (!spec.global) stores.set(name, createStore(spec, this.storeOptions()));
     }
     const checkpoint = readCheckpoint(taskDir);
-    if (this.eos && checkpoint === null && fs.existsSync(taskDir)) {
-      // Exactly-once: without a clean-shutdown checkpoint the local state may hold uncommitted writes: rebuild it.
-      fs.rmSync(taskDir, { recursive: true, force: true });
+    // A store no checkpoint covers (a dirty stop, or state written ahead of the last commit) may hold writes whose
+    // changelog records, outputs and input offsets were never committed. Under either guarantee such a store would
+    // make a replayed record look already processed (a dedupe would drop it): every persistent store with a
+    // changelog is rebuilt from it. Stores without one have nothing to rebuild from and are kept, as in Kafka.
+    const wiped: string[] = [];
+    for (const [name, h] of stores) {
+      const dir = path.join(taskDir, name);
+      const covered = checkpoint?.[`${config.applicationId}-${name}-changelog-${partition}`] !== undefined;
+      if (covered || !h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+      wiped.push(name);
     }
+    if (wiped.length) this.o.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
     fs.mkdirSync(taskDir, { recursive: true });
-    const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map() };
+    const guard = new CheckpointGuard(taskDir, checkpoint !== null);
+    const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map(), guard };
     const task = new Task({
       topology, nodes: new Set(nodes), taskId, partition, config, stores, sharedStores: this.globalStores, taskDir,
       output: { send: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
-      changelog: { append: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
+      changelog: { append: (topic, p, key, value, timestamp, headers) => this.changelogBuffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
       wallClock: Date.now,
       numPartitions: (t) => this.plan.partitionsOf.get(t),
       log: this.o.onLog,
       cacheBudget: this.threadCache,
+      localState: guard,
     });
     state.task = task;
     await task.init();
@@ -210,7 +231,10 @@ export class AppRunner {
       state.changelogEnd.set(`${topic}-${partition}`, end);
       this.changelogOwner.set(`${topic}-${partition}`, state);
     }
-    if (this.eos) deleteCheckpoint(taskDir);
+    // Restored: the stores hold their changelogs to the end. Exactly-once keeps no checkpoint while the task runs
+    // (Kafka deletes it on init); at-least-once records the restored offsets until the first write-down.
+    if (this.eos) guard.invalidate();
+    else guard.checkpoint(Object.fromEntries(state.changelogEnd));
     for (const t of topics) {
       const key = `${t}-${partition}`;
       state.positions.set(key, { topic: t, partition, offset: 0 });
@@ -244,7 +268,7 @@ export class AppRunner {
       for (const ts of this.tasks.values()) await this.runTask(ts);
       const now = Date.now();
       for (const ts of this.tasks.values()) await ts.task.maybePunctuateWallClock(now);
-      if (this.buffer.length) this.sendBuffered();
+      if (this.buffer.length || this.changelogBuffer.length) this.sendBuffered();
       if (now - this.lastCommit >= this.o.config.commitIntervalMs) await this.commit();
     }
   }
@@ -288,7 +312,9 @@ export class AppRunner {
 
   private sendBuffered(): void {
     const batch = this.buffer;
+    for (const r of this.changelogBuffer) batch.push(r);
     this.buffer = [];
+    this.changelogBuffer = [];
     const sent = this.producer.sendBatch(batch).then((metas) => {
       // Outputs and changelog records share the batch: only changelog partitions have an owner.
       for (const m of metas) {
@@ -305,7 +331,7 @@ export class AppRunner {
   async commit(final = false): Promise<void> {
     const began = Date.now();
     for (const ts of this.tasks.values()) await ts.task.flush();
-    if (this.buffer.length) this.sendBuffered();
+    if (this.buffer.length || this.changelogBuffer.length) this.sendBuffered();
     const sends = this.pendingSends;
     this.pendingSends = [];
     await Promise.all(sends);
@@ -317,7 +343,7 @@ export class AppRunner {
     } else {
       await this.producer.flush();
       await this.consumer.commit(offsets);
-      for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
+      for (const ts of this.tasks.values()) ts.guard.checkpoint(Object.fromEntries(ts.changelogEnd));
     }
     // Kafka purges repartition topics up to the committed offsets: nobody reads those records again.
     const purge = offsets.filter((o) => isRepartitionTopic(this.o.config.applicationId, o.topic));
@@ -367,21 +393,40 @@ export class AppRunner {
     return this.failure;
   }
 
-  /** Finishes the current batch, commits, writes checkpoints and closes stores. */
+  /**
+   * Finishes the current batch, commits, writes checkpoints and closes stores. After a fatal error (or when this
+   * final commit fails) it closes dirty instead, as Kafka's closeDirty: nothing more is sent or committed, stores
+   * drop their un-committed writes, and no checkpoint is written (one still on disk still describes the disk).
+   */
   async close(): Promise<void> {
     this.stopping = true;
     await this.loopDone;
+    let commitError: unknown = null;
     if (this.failure === null) {
-      await this.commit(true);
-      for (const ts of this.tasks.values()) writeCheckpoint(ts.taskDir, Object.fromEntries(ts.changelogEnd));
-    } else if (this.eos) {
-      await this.producer.abortTransaction().catch(() => undefined);
+      try {
+        await this.commit(true);
+        for (const ts of this.tasks.values()) ts.guard.checkpoint(Object.fromEntries(ts.changelogEnd));
+      } catch (e) {
+        commitError = e;
+        this.failure = e;
+      }
     }
-    for (const ts of this.tasks.values()) await ts.task.close();
+    if (this.failure === null) {
+      for (const ts of this.tasks.values()) await ts.task.close();
+    } else {
+      if (this.eos) await this.producer.abortTransaction().catch(() => undefined);
+      this.buffer = [];
+      this.changelogBuffer = [];
+      for (const ts of this.tasks.values()) {
+        ts.guard.dirty = true;
+        await ts.task.closeDirty();
+      }
+    }
     await this.globalTask?.close();
     await this.consumer.close();
     await this.globalConsumer?.close();
     await this.producer.close?.();
+    if (commitError !== null) throw commitError;
   }
 }
 
