@@ -83,7 +83,7 @@ describe('checkpoint guard and persistent stores', () => {
     const { dir, guard, file } = setup();
     const key = (t: number) => { const b = new Uint8Array(9); new DataView(b.buffer).setBigInt64(0, BigInt(t)); b[8] = 1; return b; };
     const time = (k: Uint8Array) => Number(new DataView(k.buffer, k.byteOffset).getBigInt64(0));
-    const s = new SegmentedBytesStore('leveldb', time, 1000, 500);
+    const s = new SegmentedBytesStore('leveldb', 'rocksdb', time, 1000, 500);
     await s.init(fakeContext({ taskDir: dir, localState: guard }), 'win');
     s.put(key(100), bytes('a'));
     await s.flush();
