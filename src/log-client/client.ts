@@ -80,6 +80,11 @@ export class LogClient {
     return { start: start[0], end: end[0] };
   }
 
+  /** End offsets of many partitions in one request (lag, restore targets). */
+  endOffsets(tps: TopicPartition[]): Promise<number[]> {
+    return tps.length ? backendOf(this).listOffsets(tps, 'latest') : Promise.resolve([]);
+  }
+
   /** Runs retention and compaction now (they also run in the background). */
   maintenance(): Promise<void> {
     return backendOf(this).maintenance();

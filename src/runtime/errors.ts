@@ -30,11 +30,11 @@ export interface ErrorSink {
   send(topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined, partition: number | undefined): void;
 }
 
-export function handleError(task: ErrorSink, kind: 'deserialization' | 'processing', handler: ExceptionHandlerConfig, e: unknown, at: ErrorPosition): void {
+export function handleError(task: ErrorSink, kind: 'deserialization' | 'processing' | 'production', handler: ExceptionHandlerConfig, e: unknown, at: ErrorPosition): void {
   if (e instanceof ProcessingError) throw e;
   const msg = e instanceof Error ? e.message : String(e);
   const where = `topic ${at.topic}, partition ${at.partition}, offset ${at.offset}, operator ${at.operator}`;
-  const key = kind === 'deserialization' ? 'deserializationExceptionHandler' : 'processingExceptionHandler';
+  const key = `${kind}ExceptionHandler` as const;
   if (handler === 'fail') {
     throw new ProcessingError(
       `${kind} error at ${where}: ${msg}. The record was not processed and nothing after it is committed; ` +

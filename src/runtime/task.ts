@@ -5,7 +5,6 @@
  * The runtime loop and the test driver both drive tasks; neither knows the processor kinds.
  */
 import type { Headers, StreamRecord } from '../api/records.ts';
-import type { Serde } from '../api/serde.ts';
 import type { SinkNode, SourceNode } from '../topology/graph.ts';
 import type { Topology } from '../topology/topology.ts';
 import type { CacheBudget, ChangelogSink, LocalStateGuard, RecordContext } from '../state/types.ts';
@@ -17,6 +16,7 @@ import { Punctuation } from './punctuation.ts';
 import { ProcessingError, handleError } from './errors.ts';
 import { bindDefaultSerde } from '../serdes/deferred.ts';
 import { internalTopic } from '../api/topic-names.ts';
+import { decodeChange, encodeChange } from './change-codec.ts';
 
 export interface RecordSink {
   send(topic: string, partition: number | undefined, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined): void;
@@ -65,6 +65,9 @@ export class Task implements TaskServices {
   private meta: { topic: string; partition: number; offset: number } | null = null;
   private current: RecordContext = { timestamp: -1, topic: '', partition: -1, offset: -1 };
   private currentNode = '';
+  /** The input record's bytes while it is processed (what a dead-letter topic receives). */
+  private rawKey: Uint8Array | null = null;
+  private rawValue: Uint8Array | null = null;
   private readonly compiled = new Map<string, Compiled>();
   private readonly sourcesByTopic = new Map<string, SourceNode>();
   private readonly punctuation = new Punctuation();
@@ -178,8 +181,19 @@ export class Task implements TaskServices {
     return {
       process: (r) => {
         const topic = fixed ?? extractor!({ key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers, ...this.meta });
-        const value = n.changes ? encodeChange(valueSerde, r, topic) : valueSerde.serialize(r.value, topic);
-        const key = keySerde.serialize(r.key, topic);
+        let key: Uint8Array | null;
+        let value: Uint8Array | null;
+        try {
+          value = n.changes ? encodeChange(valueSerde, r, topic) : valueSerde.serialize(r.value, topic);
+          key = keySerde.serialize(r.key, topic);
+        } catch (e) {
+          // Kafka hands serialization failures at a sink to the production exception handler.
+          const m = this.meta;
+          return handleError(this, 'production', this.config.productionExceptionHandler, e, {
+            topic: m?.topic ?? topic, partition: m?.partition ?? -1, offset: m?.offset ?? -1, operator: n.name,
+            key: this.rawKey, value: this.rawValue, headers: r.headers, timestamp: r.timestamp,
+          });
+        }
         let partition: number | undefined;
         if (n.partitioner) {
           const count = this.numPartitions(topic);
@@ -237,7 +251,14 @@ export class Task implements TaskServices {
   }
 
   // ---- lifecycle ----
+  /** Opens and registers the stores and their processors, in Kafka's order: stores, restore (by the caller), processors. */
   async init(): Promise<void> {
+    await this.initStores();
+    await this.initProcessors();
+  }
+
+  /** Opens the stores. The stream thread restores them from their changelogs before initProcessors. */
+  async initStores(): Promise<void> {
     for (const h of this.setup.stores.values()) {
       await h.internal.init({
         applicationId: this.applicationId, taskId: this.taskId, partition: this.partition, taskDir: this.setup.taskDir,
@@ -245,6 +266,10 @@ export class Task implements TaskServices {
         cacheBudget: this.setup.cacheBudget, localState: this.setup.localState,
       });
     }
+  }
+
+  /** Initializes the processors (Kafka: when the task's restoration completes), so init() sees restored stores. */
+  async initProcessors(): Promise<void> {
     for (const c of this.compiled.values()) {
       this.currentNode = c.name;
       await c.impl.init?.();
@@ -257,6 +282,8 @@ export class Task implements TaskServices {
     const source = this.sourceFor(topic);
     if (!source) throw new Error(`task ${this.taskId}: no source reads topic '${topic}'.`);
     this.meta = { topic, partition, offset };
+    this.rawKey = key;
+    this.rawValue = value;
     let rec: Rec;
     try {
       const k = (source.keySerde ?? this.config.defaultKeySerde).deserialize(key, topic);
@@ -343,30 +370,4 @@ export class Task implements TaskServices {
     for (const c of this.compiled.values()) await attempt(`processor ${c.name}`, () => c.impl.close?.());
     for (const h of this.setup.stores.values()) await attempt(`store ${h.spec.name}`, () => h.internal.close());
   }
-}
-
-/** Repartitioned KTable changes carry old and new values (Kafka's ChangedSerializer, KIP-904 layout in spirit). */
-function encodeChange(serde: Serde<unknown>, r: Rec, topic: string): Uint8Array {
-  const nv = r.value === null || r.value === undefined ? null : serde.serialize(r.value, topic);
-  const ov = r.oldValue === null || r.oldValue === undefined ? null : serde.serialize(r.oldValue, topic);
-  const out = new Uint8Array(9 + (nv?.length ?? 0) + (ov?.length ?? 0));
-  const dv = new DataView(out.buffer);
-  out[0] = (nv ? 1 : 0) | (ov ? 2 : 0);
-  dv.setInt32(1, nv?.length ?? 0);
-  if (nv) out.set(nv, 5);
-  const at = 5 + (nv?.length ?? 0);
-  dv.setInt32(at, ov?.length ?? 0);
-  if (ov) out.set(ov, at + 4);
-  return out;
-}
-
-export function decodeChange(serde: Serde<unknown>, bytes: Uint8Array, topic: string): { value: unknown; oldValue: unknown } {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const flags = bytes[0];
-  const nlen = dv.getInt32(1);
-  const nv = flags & 1 ? serde.deserialize(bytes.subarray(5, 5 + nlen), topic) : null;
-  const at = 5 + nlen;
-  const olen = dv.getInt32(at);
-  const ov = flags & 2 ? serde.deserialize(bytes.subarray(at + 4, at + 4 + olen), topic) : null;
-  return { value: nv, oldValue: ov };
 }

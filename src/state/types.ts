@@ -107,6 +107,12 @@ export interface TimestampedKeyValueStoreInternal<K, V> extends KeyValueStoreInt
   asPlainStore(): KeyValueStore<K, V>;
 }
 
+/** The last emitted window close time an onWindowClose() aggregation keeps with its store (emit-time.ts). */
+export interface EmitTimeKeeper {
+  get(): number | null;
+  set(closeTime: number): void;
+}
+
 /** A window store as the runtime holds it. */
 export interface WindowStoreInternal<K, V> extends StateStoreInternal, WindowStore<K, V> {
   readonly windowSize: number;
@@ -123,6 +129,8 @@ export interface WindowStoreInternal<K, V> extends StateStoreInternal, WindowSto
 export interface TimestampedWindowStoreInternal<K, V> extends WindowStoreInternal<K, ValueAndTimestamp<V>> {
   /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
   setFlushListener(listener: FlushListener<Windowed<K>, V> | null): boolean;
+  /** Where an onWindowClose() aggregation keeps its last emitted close time (null: not kept, e.g. no task dir). */
+  readonly emitTime: EmitTimeKeeper | null;
   /** A read facade with plain values (test driver's getWindowStore, interactive queries). */
   asPlainStore(): WindowStore<K, V>;
 }
@@ -139,4 +147,6 @@ export interface SessionStoreInternal<K, V> extends StateStoreInternal, SessionS
   all(): AsyncIterable<SessionEntry<K, V>>;
   /** Call after init. True: caching is on, the store forwards on flush and the processor must not forward itself. */
   setFlushListener(listener: FlushListener<Windowed<K>, V> | null): boolean;
+  /** Where an onWindowClose() aggregation keeps its last emitted close time (null: not kept). */
+  readonly emitTime: EmitTimeKeeper | null;
 }

@@ -9,7 +9,8 @@ import type { Serde } from '../api/serde.ts';
 import type { KeyValueStore, SessionStore, WindowStore } from '../api/stores.ts';
 import type { Topology } from '../topology/topology.ts';
 import { resolveConfig, type ResolvedConfig, type StreamsConfig } from '../runtime/config.ts';
-import { createStore, type StoreHandle } from '../runtime/stores/stores.ts';
+import { createStoresFor, type StoreHandle } from '../runtime/stores/stores.ts';
+import { PartitionGroup } from '../runtime/partition-group.ts';
 import { Task } from '../runtime/task.ts';
 import { TestInputTopic, type InputTopicOptions } from './input-topic.ts';
 import { TestOutputTopic } from './output-topic.ts';
@@ -36,7 +37,8 @@ export class TopologyTestDriver {
   private globalTask: Task | null = null;
   private readonly stores = new Map<string, StoreHandle>();
   private readonly outputs = new Map<string, RecordQueue<RawRecord>>();
-  private readonly pending = new Map<string, RawRecord[]>();
+  /** Input not yet processed, per topic: records piped in and records written to the task's own (repartition) topics. */
+  private readonly pending = new PartitionGroup<RawRecord>();
   private readonly offsets = new Map<string, number>();
   private readonly globalTopics = new Set<string>();
   private wallClock: number;
@@ -60,18 +62,11 @@ export class TopologyTestDriver {
       defaultStore: 'memory' as const, defaultKeySerde: this.config.defaultKeySerde, defaultValueSerde: this.config.defaultValueSerde,
       cacheMaxBytes: this.config.cacheMaxBytes,
     };
-    const connected = (nodes: Set<string>) => new Set([...nodes].flatMap((n) => {
-      const node = this.topology.node(n);
-      return node.type === 'processor' ? [...node.stores] : [];
-    }));
-    const mainStores = new Map<string, StoreHandle>();
-    const globalStores = new Map<string, StoreHandle>();
+    const mainStores = createStoresFor(this.topology, mainNodes, false, storeOpts);
+    const globalStores = createStoresFor(this.topology, [...mainNodes, ...globalNodes], true, storeOpts);
     for (const spec of this.topology.stores.values()) {
-      const used = connected(mainNodes).has(spec.name) || connected(globalNodes).has(spec.name);
-      if (!used) continue;
-      const h = createStore(spec, storeOpts);
-      this.stores.set(spec.name, h);
-      (spec.global ? globalStores : mainStores).set(spec.name, h);
+      const h = mainStores.get(spec.name) ?? globalStores.get(spec.name);
+      if (h) this.stores.set(spec.name, h);
     }
     const output = { send: (topic: string, partition: number | undefined, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined) => this.capture(topic, key, value, timestamp, headers) };
     const changelog = { append: (topic: string, _p: number, key: Uint8Array, value: Uint8Array | null, timestamp: number, headers?: Headers) => this.capture(topic, key, value, timestamp, headers) };
@@ -95,11 +90,7 @@ export class TopologyTestDriver {
     let list = this.outputs.get(topic);
     if (!list) this.outputs.set(topic, (list = new RecordQueue()));
     list.push(rec);
-    if (this.task?.sourceFor(topic)) {
-      let q = this.pending.get(topic);
-      if (!q) this.pending.set(topic, (q = []));
-      q.push(rec);
-    }
+    if (this.task?.sourceFor(topic)) this.pending.queue(topic, undefined).push(rec);
   }
 
   private async pipeRaw(topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined): Promise<void> {
@@ -113,9 +104,7 @@ export class TopologyTestDriver {
     const offset = this.offsets.get(`__in:${topic}`) ?? 0;
     this.offsets.set(`__in:${topic}`, offset + 1);
     if (isMain) {
-      let q = this.pending.get(topic);
-      if (!q) this.pending.set(topic, (q = []));
-      q.push({ topic, partition: 0, offset, key, value, timestamp, headers });
+      this.pending.queue(topic, undefined).push({ topic, partition: 0, offset, key, value, timestamp, headers });
       await this.completeAllProcessableWork();
     }
     if (isGlobal) {
@@ -124,19 +113,11 @@ export class TopologyTestDriver {
     }
   }
 
-  private nextRecord(): RawRecord | undefined {
-    let best: RawRecord[] | undefined;
-    for (const q of this.pending.values()) {
-      if (q.length && (!best || q[0].timestamp < best[0].timestamp)) best = q;
-    }
-    return best?.shift();
-  }
-
   private async completeAllProcessableWork(): Promise<void> {
     const task = this.task;
     if (!task) return;
     let r: RawRecord | undefined;
-    while ((r = this.nextRecord())) {
+    while ((r = this.pending.nextRecord())) {
       await task.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, r.headers);
       await task.maybePunctuateStreamTime();
       await task.flush();

@@ -1,27 +1,25 @@
 /**
- * Runs an app on the built-in log: plans topics, creates one task per (sub-topology, partition) with its stores
- * under <stateDir>/<applicationId>/<taskId>, restores them from changelogs, then loops: poll a batch, run it
- * through the tasks (per task, the next record comes from the partition with the lowest timestamp), punctuate,
- * and commit every commitIntervalMs (flush stores -> changelog + outputs -> input offsets; one transaction under
- * exactly_once). Batches, not records, pay for I/O: one sendBatch and one commit per interval.
+ * A stream thread (Kafka's StreamThread): plans topics, lets its TaskManager create and restore its tasks (one per
+ * sub-topology and partition, stores under <stateDir>/<applicationId>/<taskId>), then loops: poll a batch, run it
+ * through the tasks (per task, its PartitionGroup picks the record with the lowest timestamp), punctuate, hand the
+ * RecordCollector's buffer to the producer, and commit every commitIntervalMs (flush stores -> changelog +
+ * outputs acknowledged -> input offsets; one transaction under exactly_once). Batches, not records, pay for I/O.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Headers } from '../../api/records.ts';
+import { isRepartitionTopic } from '../../api/topic-names.ts';
 import type { LogClient } from '../../log-client/client.ts';
 import type { Consumer } from '../../log-client/consumer.ts';
 import type { Producer } from '../../log-client/producer.ts';
-import type { ConsumerRecord, ProducerRecord } from '../../log-client/types.ts';
+import type { Isolation } from '../../log-client/types.ts';
+import type { CacheBudget } from '../../state/types.ts';
 import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
-import { createStore, type StoreHandle } from '../stores/stores.ts';
-import { Task } from '../task.ts';
-import type { CacheBudget } from '../../state/types.ts';
-import { CheckpointGuard, readCheckpoint } from './checkpoint.ts';
-import { restoreStore, type RestoreProgress } from './restore.ts';
-import { planTopics, type TopicPlan } from './topics.ts';
+import type { StoreFactoryOptions, StoreHandle } from '../stores/stores.ts';
+import { GlobalThread, toHeaders } from './global-thread.ts';
+import { RecordCollector } from './record-collector.ts';
+import type { RestoreProgress } from './restore.ts';
 import { StoreQuery } from './store-query.ts';
-import { changelogTopic, isRepartitionTopic } from '../../api/topic-names.ts';
+import { TaskManager, type ManagedTask } from './task-manager.ts';
+import { planTopics } from './topics.ts';
 
 export interface RunnerOptions {
   log: LogClient;
@@ -37,24 +35,6 @@ export interface RunnerOptions {
   threadSuffix?: string;
 }
 
-interface TaskState {
-  task: Task;
-  taskDir: string;
-  stores: Map<string, StoreHandle>;
-  changelogEnd: Map<string, number>;
-  /** Next offset to commit per input topic-partition key. */
-  positions: Map<string, { topic: string; partition: number; offset: number }>;
-  /** Polled records per input topic-partition key, with that partition's position. */
-  queues: Map<string, InputQueue>;
-  /** Its persistent stores tell it before writing to disk; dirty once the task closes after a fatal error. */
-  guard: CheckpointGuard;
-}
-
-interface InputQueue {
-  records: ConsumerRecord[];
-  position: { topic: string; partition: number; offset: number };
-}
-
 export interface RunnerMetrics {
   processed: number;
   processedPerTask: Record<string, number>;
@@ -68,32 +48,16 @@ export interface RunnerMetrics {
 }
 
 export class AppRunner {
-  private readonly tasks = new Map<string, TaskState>();
-  private readonly byInput = new Map<string, TaskState>();
-  /** Changelog topic-partition -> the task whose checkpoint records its end offset. */
-  private readonly changelogOwner = new Map<string, TaskState>();
-  private globalTask: Task | null = null;
-  private readonly globalStores = new Map<string, StoreHandle>();
+  private tasks!: TaskManager;
+  private global: GlobalThread | null = null;
   private consumer!: Consumer;
-  private globalConsumer: Consumer | null = null;
   private producer!: Producer;
-  /** Output records (sinks, repartition topics, dead letters) since the last send. */
-  private buffer: ProducerRecord[] = [];
-  /**
-   * Changelog records since the last send: sent after the outputs of the same batch, which the log writes partition
-   * by partition in that order. A crash between the two leaves an output without its changelog record (the replay
-   * produces it again: a duplicate, as at-least-once allows), never a changelog record without its output, which a
-   * restore would turn into state claiming a record was handled whose output is lost.
-   */
-  private changelogBuffer: ProducerRecord[] = [];
-  private pendingSends: Promise<unknown>[] = [];
-  private plan!: TopicPlan;
+  private collector!: RecordCollector;
   private stopping = false;
   private loopDone: Promise<void> = Promise.resolve();
   private failure: unknown = null;
   private readonly started = Date.now();
   private lastCommit = Date.now();
-  private readonly restoreProgress = new Map<string, RestoreProgress>();
   private lagCache: Record<string, number> = {};
   readonly metricsState = { commits: 0, lastCommitMs: 0 };
 
@@ -108,28 +72,40 @@ export class AppRunner {
     return this.o.config.processingGuarantee === 'exactly_once';
   }
 
+  private storeOptions(): StoreFactoryOptions {
+    const c = this.o.config;
+    return { defaultStore: 'leveldb', defaultKeySerde: c.defaultKeySerde, defaultValueSerde: c.defaultValueSerde, cacheMaxBytes: c.cacheMaxBytes };
+  }
+
   async start(): Promise<void> {
     const { log, topology, config } = this.o;
     const appId = config.applicationId;
-    this.plan = await planTopics(log, topology, appId, this.o.createTopics);
+    const plan = await planTopics(log, topology, appId, this.o.createTopics);
     this.producer = this.eos ? log.producer({ transactionalId: `${appId}-producer${this.o.threadSuffix ?? ''}` }) : log.producer();
-    const isolation = this.eos ? 'read_committed' : 'read_uncommitted';
-    await this.startGlobal(isolation);
+    const isolation: Isolation = this.eos ? 'read_committed' : 'read_uncommitted';
+    this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
+    await this.global?.bootstrap(log, plan.globalTopics, isolation);
+    this.collector = new RecordCollector(this.producer, config.productionExceptionHandler, (metas) => this.tasks.acknowledged(metas), (l) => this.o.onLog?.(l));
+    const tasks = new TaskManager({
+      log, topology, config, stateDir: this.o.stateDir, storeOptions: this.storeOptions(), cacheBudget: this.threadCache,
+      collector: this.collector, globalStores: this.global?.stores ?? new Map<string, StoreHandle>(),
+      plan, isolation, onLog: this.o.onLog, onRestore: this.o.onRestore,
+    });
+    this.tasks = tasks;
     for (const sub of topology.subtopologies) {
       if (sub.global) continue;
-      const sp = this.plan.subtopologies.get(sub.id)!;
+      const sp = plan.subtopologies.get(sub.id)!;
       for (let p = 0; p < sp.partitions; p++) {
         if (this.o.taskFilter && !this.o.taskFilter(`${sub.id}_${p}`)) continue;
-        await this.createTask(sub.id, sub.nodes, p, sp.topics, isolation);
+        await tasks.createTask(sub.id, sub.nodes, p, sp.topics);
       }
     }
     this.consumer = log.consumer({ groupId: appId, autoOffsetReset: 'earliest', isolation });
     // per task, not per input partition: a task reading several partitions (a join) must not be assigned twice,
     // or every record of its partitions is fetched and processed twice
-    this.consumer.assign([...this.tasks.values()].flatMap((ts) => [...ts.positions.values()].map(({ topic, partition }) => ({ topic, partition }))));
-    for (const ts of this.tasks.values()) {
-      for (const pos of ts.positions.values()) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
-    }
+    const positions = tasks.positions();
+    this.consumer.assign(positions.map(({ topic, partition }) => ({ topic, partition })));
+    for (const pos of positions) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
     if (this.eos) this.producer.beginTransaction();
     this.loopDone = this.loop().catch((e) => {
       this.failure = e;
@@ -137,205 +113,52 @@ export class AppRunner {
     });
   }
 
-  private async startGlobal(isolation: 'read_committed' | 'read_uncommitted'): Promise<void> {
-    const { topology, config, log } = this.o;
-    const nodes = new Set(topology.subtopologies.filter((s) => s.global).flatMap((s) => s.nodes));
-    if (!nodes.size) return;
-    for (const spec of topology.stores.values()) {
-      if (spec.global) this.globalStores.set(spec.name, createStore(spec, this.storeOptions()));
-    }
-    this.globalTask = new Task({
-      topology, nodes, taskId: 'global', partition: 0, config, stores: this.globalStores,
-      taskDir: path.join(this.o.stateDir, config.applicationId, 'global'),
-      output: { send: () => undefined }, wallClock: Date.now, log: this.o.onLog, cacheBudget: cacheShare(this.o),
-    });
-    await this.globalTask.init();
-    const tps: Array<{ topic: string; partition: number }> = [];
-    for (const t of this.plan.globalTopics) {
-      const d = await log.admin.describeTopic(t);
-      for (const p of d.partitions) tps.push({ topic: t, partition: p.partition });
-    }
-    // Load every global topic to its end before any task runs.
-    for (const tp of tps) {
-      const { end } = await log.offsets(tp);
-      let offset = 0;
-      while (offset < end) {
-        const { records, next } = await log.read(tp, offset, 20_000, { isolation });
-        for (const r of records) await this.globalTask.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
-        if (next <= offset) break;
-        offset = next;
-      }
-      await this.globalTask.flush();
-    }
-    this.globalConsumer = log.consumer({ isolation });
-    this.globalConsumer.assign(tps);
-    for (const tp of tps) await this.globalConsumer.seekToEnd([tp]);
-  }
-
-  private storeOptions() {
-    const c = this.o.config;
-    return { defaultStore: 'leveldb' as const, defaultKeySerde: c.defaultKeySerde, defaultValueSerde: c.defaultValueSerde, cacheMaxBytes: c.cacheMaxBytes };
-  }
-
-  private async createTask(subId: number, nodes: readonly string[], partition: number, topics: string[], isolation: 'read_committed' | 'read_uncommitted'): Promise<void> {
-    const { topology, config, log } = this.o;
-    const taskId = `${subId}_${partition}`;
-    const taskDir = path.join(this.o.stateDir, config.applicationId, taskId);
-    const stores = new Map<string, StoreHandle>();
-    const storeNames = new Set(nodes.flatMap((n) => {
-      const node = topology.node(n);
-      return node.type === 'processor' ? [...node.stores] : [];
-    }));
-    for (const name of storeNames) {
-      const spec = topology.stores.get(name)!;
-      if (!spec.global) stores.set(name, createStore(spec, this.storeOptions()));
-    }
-    const checkpoint = readCheckpoint(taskDir);
-    // A store no checkpoint covers (a dirty stop, or state written ahead of the last commit) may hold writes whose
-    // changelog records, outputs and input offsets were never committed. Under either guarantee such a store would
-    // make a replayed record look already processed (a dedupe would drop it): every persistent store with a
-    // changelog is rebuilt from it. Stores without one have nothing to rebuild from and are kept, as in Kafka.
-    const wiped: string[] = [];
-    for (const [name, h] of stores) {
-      const dir = path.join(taskDir, name);
-      const covered = checkpoint?.[`${config.applicationId}-${name}-changelog-${partition}`] !== undefined;
-      if (covered || !h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) continue;
-      fs.rmSync(dir, { recursive: true, force: true });
-      wiped.push(name);
-    }
-    if (wiped.length) this.o.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
-    fs.mkdirSync(taskDir, { recursive: true });
-    const guard = new CheckpointGuard(taskDir, checkpoint !== null);
-    const state: TaskState = { task: null as unknown as Task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), queues: new Map(), guard };
-    const task = new Task({
-      topology, nodes: new Set(nodes), taskId, partition, config, stores, sharedStores: this.globalStores, taskDir,
-      output: { send: (topic, p, key, value, timestamp, headers) => this.buffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
-      changelog: { append: (topic, p, key, value, timestamp, headers) => this.changelogBuffer.push({ topic, partition: p, key, value, timestamp, headers: headers as ProducerRecord['headers'] }) },
-      wallClock: Date.now,
-      numPartitions: (t) => this.plan.partitionsOf.get(t),
-      log: this.o.onLog,
-      cacheBudget: this.threadCache,
-      localState: guard,
-    });
-    state.task = task;
-    await task.init();
-    for (const [name, h] of stores) {
-      if (!h.spec.logging) continue;
-      const topic = changelogTopic(config.applicationId, name);
-      // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
-      const from = h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0;
-      const end = await restoreStore(log, h, topic, partition, from, isolation, (p) => {
-        this.restoreProgress.set(`${p.topic}-${p.partition}`, p);
-        this.o.onRestore?.(p);
-      });
-      state.changelogEnd.set(`${topic}-${partition}`, end);
-      this.changelogOwner.set(`${topic}-${partition}`, state);
-    }
-    // Restored: the stores hold their changelogs to the end. Exactly-once keeps no checkpoint while the task runs
-    // (Kafka deletes it on init); at-least-once records the restored offsets until the first write-down.
-    if (this.eos) guard.invalidate();
-    else guard.checkpoint(Object.fromEntries(state.changelogEnd));
-    for (const t of topics) {
-      const key = `${t}-${partition}`;
-      state.positions.set(key, { topic: t, partition, offset: 0 });
-      this.byInput.set(key, state);
-    }
-    this.tasks.set(taskId, state);
-  }
-
   private async loop(): Promise<void> {
     while (!this.stopping) {
       // A local poll with data resolves through microtasks only: yield to the event loop once per batch so I/O
       // completions (background LevelDB writes, socket clients, timers) are not starved during a backlog.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.globalConsumer) {
-        const g = await this.globalConsumer.poll({ timeoutMs: 0, maxRecords: 5000 });
-        for (const r of g) await this.globalTask!.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
-        if (g.length) await this.globalTask!.flush();
-      }
+      await this.global?.poll();
       const records = await this.consumer.poll({ timeoutMs: 100, maxRecords: 5000 });
       // A poll returns runs of records of one partition: look the queue up once per run, not per record.
       let runTopic = '', runPartition = -1;
-      let q: InputQueue | undefined;
+      let q: ReturnType<TaskManager['queueOf']>;
       for (const r of records) {
         if (r.partition !== runPartition || r.topic !== runTopic) {
           runTopic = r.topic;
           runPartition = r.partition;
-          q = this.queueOf(r.topic, r.partition);
+          q = this.tasks.queueOf(r.topic, r.partition);
         }
-        q?.records.push(r);
+        q?.push(r);
       }
-      for (const ts of this.tasks.values()) await this.runTask(ts);
+      for (const ts of this.tasks.tasks.values()) await this.runTask(ts);
       const now = Date.now();
-      for (const ts of this.tasks.values()) await ts.task.maybePunctuateWallClock(now);
-      if (this.buffer.length || this.changelogBuffer.length) this.sendBuffered();
+      for (const ts of this.tasks.tasks.values()) await ts.task.maybePunctuateWallClock(now);
+      this.collector.sendBuffered();
       if (now - this.lastCommit >= this.o.config.commitIntervalMs) await this.commit();
     }
   }
 
-  private queueOf(topic: string, partition: number): InputQueue | undefined {
-    const key = `${topic}-${partition}`;
-    const ts = this.byInput.get(key);
-    if (!ts) return undefined;
-    let q = ts.queues.get(key);
-    if (!q) ts.queues.set(key, (q = { records: [], position: ts.positions.get(key)! }));
-    return q;
-  }
-
-  /** Runs a task's queued records, taking each time the head with the lowest timestamp across its partitions. */
-  private async runTask(ts: TaskState): Promise<void> {
-    const queues: InputQueue[] = [];
-    for (const q of ts.queues.values()) if (q.records.length) queues.push(q);
-    if (!queues.length) return;
-    const idx = new Array<number>(queues.length).fill(0);
-    while (true) {
-      let best = -1;
-      let bestTs = 0;
-      for (let i = 0; i < queues.length; i++) {
-        const recs = queues[i].records;
-        if (idx[i] < recs.length && (best < 0 || recs[idx[i]].timestamp < bestTs)) {
-          best = i;
-          bestTs = recs[idx[i]].timestamp;
-        }
-      }
-      if (best < 0) break;
-      const q = queues[best];
-      const r = q.records[idx[best]++];
-      const res = ts.task.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
+  /** Runs a task's queued records in its PartitionGroup's order (lowest timestamp first). */
+  private async runTask(ts: ManagedTask): Promise<void> {
+    const task = ts.task;
+    let q;
+    while ((q = ts.input.nextQueue())) {
+      const r = q.shift()!;
+      const res = task.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
       if (res instanceof Promise) await res;
-      q.position.offset = r.offset + 1;
-      const p = ts.task.maybePunctuateStreamTime();
+      q.tag.offset = r.offset + 1;
+      const p = task.maybePunctuateStreamTime();
       if (p instanceof Promise) await p;
     }
-    for (const q of queues) q.records.length = 0;
-  }
-
-  private sendBuffered(): void {
-    const batch = this.buffer;
-    for (const r of this.changelogBuffer) batch.push(r);
-    this.buffer = [];
-    this.changelogBuffer = [];
-    const sent = this.producer.sendBatch(batch).then((metas) => {
-      // Outputs and changelog records share the batch: only changelog partitions have an owner.
-      for (const m of metas) {
-        const key = `${m.topic}-${m.partition}`;
-        const ts = this.changelogOwner.get(key);
-        if (ts) ts.changelogEnd.set(key, Math.max(ts.changelogEnd.get(key)!, m.offset + 1));
-      }
-    });
-    sent.catch(() => undefined);
-    this.pendingSends.push(sent);
   }
 
   /** flush stores -> send changelog and outputs -> commit input offsets (one transaction under exactly_once). */
   async commit(final = false): Promise<void> {
     const began = Date.now();
-    for (const ts of this.tasks.values()) await ts.task.flush();
-    if (this.buffer.length || this.changelogBuffer.length) this.sendBuffered();
-    const sends = this.pendingSends;
-    this.pendingSends = [];
-    await Promise.all(sends);
-    const offsets = [...this.tasks.values()].flatMap((ts) => [...ts.positions.values()]);
+    for (const ts of this.tasks.tasks.values()) await ts.task.flush();
+    await this.collector.flush();
+    const offsets = this.tasks.positions();
     if (this.eos) {
       await this.producer.sendOffsetsToTransaction(offsets, this.o.config.applicationId);
       await this.producer.commitTransaction();
@@ -343,7 +166,7 @@ export class AppRunner {
     } else {
       await this.producer.flush();
       await this.consumer.commit(offsets);
-      for (const ts of this.tasks.values()) ts.guard.checkpoint(Object.fromEntries(ts.changelogEnd));
+      this.tasks.checkpointAll();
     }
     // Kafka purges repartition topics up to the committed offsets: nobody reads those records again.
     const purge = offsets.filter((o) => isRepartitionTopic(this.o.config.applicationId, o.topic));
@@ -355,8 +178,8 @@ export class AppRunner {
   }
 
   store(name: string): StoreQuery {
-    const handles = [...this.tasks.values()].map((t) => t.stores.get(name)).filter((h): h is StoreHandle => h !== undefined);
-    const global = this.globalStores.get(name);
+    const handles = [...this.tasks.tasks.values()].map((t) => t.stores.get(name)).filter((h): h is StoreHandle => h !== undefined);
+    const global = this.global?.stores.get(name);
     if (global) handles.push(global);
     if (!handles.length) throw new Error(`store '${name}' does not exist in this app; stores: [${[...this.o.topology.stores.keys()].join(', ')}].`);
     return new StoreQuery(name, handles);
@@ -367,7 +190,7 @@ export class AppRunner {
     const dropped: Record<string, number> = {};
     let processed = 0;
     let skipped = 0;
-    for (const [id, ts] of this.tasks) {
+    for (const [id, ts] of this.tasks.tasks) {
       perTask[id] = ts.task.metrics.processed;
       processed += ts.task.metrics.processed;
       skipped += ts.task.metrics.skipped;
@@ -376,16 +199,16 @@ export class AppRunner {
     return {
       processed, processedPerTask: perTask, recordsPerSec: Math.round(processed / Math.max(0.001, (Date.now() - this.started) / 1000)),
       commits: this.metricsState.commits, lastCommitMs: this.metricsState.lastCommitMs, dropped, skipped,
-      restore: [...this.restoreProgress.values()], lag: { ...this.lagCache },
+      restore: [...this.tasks.restoreProgress.values()], lag: { ...this.lagCache },
     };
   }
 
-  /** Lag per input partition (end offset - position). */
+  /** Lag per input partition (end offset - position), with one end-offsets request for all of them. */
   async lag(): Promise<Record<string, number>> {
+    const positions = this.tasks.positions();
+    const ends = await this.o.log.endOffsets(positions.map(({ topic, partition }) => ({ topic, partition })));
     const out: Record<string, number> = {};
-    for (const ts of this.tasks.values()) {
-      for (const [key, pos] of ts.positions) out[key] = (await this.o.log.offsets(pos)).end - pos.offset;
-    }
+    positions.forEach((pos, i) => (out[`${pos.topic}-${pos.partition}`] = ends[i] - pos.offset));
     return out;
   }
 
@@ -405,26 +228,21 @@ export class AppRunner {
     if (this.failure === null) {
       try {
         await this.commit(true);
-        for (const ts of this.tasks.values()) ts.guard.checkpoint(Object.fromEntries(ts.changelogEnd));
+        this.tasks.checkpointAll();
       } catch (e) {
         commitError = e;
         this.failure = e;
       }
     }
     if (this.failure === null) {
-      for (const ts of this.tasks.values()) await ts.task.close();
+      await this.tasks.closeClean();
     } else {
       if (this.eos) await this.producer.abortTransaction().catch(() => undefined);
-      this.buffer = [];
-      this.changelogBuffer = [];
-      for (const ts of this.tasks.values()) {
-        ts.guard.dirty = true;
-        await ts.task.closeDirty();
-      }
+      this.collector.discard();
+      await this.tasks.closeDirty();
     }
-    await this.globalTask?.close();
+    await this.global?.close();
     await this.consumer.close();
-    await this.globalConsumer?.close();
     await this.producer.close?.();
     if (commitError !== null) throw commitError;
   }
@@ -438,10 +256,4 @@ function cacheShare(o: RunnerOptions): CacheBudget {
   const c = o.config;
   const hasGlobal = o.topology.subtopologies.some((s) => s.global);
   return { maxBytes: Math.floor(c.cacheMaxBytes / (c.numStreamThreads + (hasGlobal ? 1 : 0))), bytes: 0 };
-}
-
-function toHeaders(h: { [name: string]: Uint8Array } | undefined): Headers | undefined {
-  if (!h) return undefined;
-  for (const _k in h) return h;
-  return undefined;
 }

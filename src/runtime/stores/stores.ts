@@ -5,6 +5,7 @@
  */
 import type { Serde } from '../../api/serde.ts';
 import type { StoreSpec } from '../../topology/graph.ts';
+import type { Topology } from '../../topology/topology.ts';
 import type { ValueAndTimestamp, FlushListener } from '../../state/types.ts';
 import { createKeyValueStore, createTimestampedKeyValueStore } from '../../state/builders.ts';
 import type { TsKvStore } from '../../processors/table-store.ts';
@@ -56,4 +57,22 @@ export function createStore(spec: StoreSpec, opts: StoreFactoryOptions): StoreHa
       throw new Error(`store '${spec.name}': ${spec.kind} stores are not available yet in this build.`);
     }
   }
+}
+
+/**
+ * The stores a task's nodes use, created for the stream thread and the test driver alike, in the topology's store
+ * order (the order their caches flush on commit): `global` picks the global stores (owned by the global task, read
+ * by others) or the task's own.
+ */
+export function createStoresFor(topology: Topology, nodes: Iterable<string>, global: boolean, opts: StoreFactoryOptions): Map<string, StoreHandle> {
+  const used = new Set<string>();
+  for (const n of nodes) {
+    const node = topology.node(n);
+    if (node.type === 'processor') for (const name of node.stores) used.add(name);
+  }
+  const out = new Map<string, StoreHandle>();
+  for (const spec of topology.stores.values()) {
+    if (used.has(spec.name) && (spec.global === true) === global) out.set(spec.name, createStore(spec, opts));
+  }
+  return out;
 }
