@@ -13,6 +13,10 @@ export interface StartOptions extends StreamsConfig {
   dataDir?: string;
   stateDir?: string;
   createTopics?: boolean;
+  /** Serve HTTP queries, /metrics and the live page (API.md section 8). */
+  http?: import('./http-hook.ts').HttpOptions;
+  /** Required for a non-loopback http host: clients send `Authorization: Bearer <token>`. */
+  httpAuthToken?: string;
 }
 
 export interface RunningApp {
@@ -27,6 +31,8 @@ export interface RunningApp {
   error(): unknown;
   /** Finishes the current batch, commits, closes stores and the log. */
   close(): Promise<void>;
+  /** The HTTP server's base URL when started with `http`. */
+  readonly httpUrl?: string;
 }
 
 export interface App {

@@ -18,6 +18,8 @@ import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.
 import { restoreStore, type RestoreProgress } from './restore.ts';
 import { planTopics, type TopicPlan } from './topics.ts';
 import { StoreQuery } from './store-query.ts';
+import type { RunnerDetail } from './introspect.ts';
+import { storeBytes } from './store-bytes.ts';
 
 export interface RunnerOptions {
   log: LogStore;
@@ -82,12 +84,16 @@ export class AppRunner {
   private readonly restoreProgress = new Map<string, RestoreProgress>();
   private lagCache: Record<string, number> = {};
   readonly metricsState = { commits: 0, lastCommitMs: 0 };
+  /** Cumulative time in poll, process, punctuate and commit (Kafka's poll/process/punctuate/commit ratios). */
+  private readonly timing = { pollMs: 0, processMs: 0, punctuateMs: 0, commitMs: 0 };
+  private commitLatencies: number[] = [];
+  private restoring: string | null = null;
 
   /** This thread's share of the record cache, for all its tasks' stores (see cacheShare). */
   private readonly threadCache: CacheBudget;
 
   constructor(private readonly o: RunnerOptions) {
-    this.threadCache = cacheShare(o);
+    this.threadCache = { ...cacheShare(o), hits: 0, misses: 0 };
   }
 
   private get eos(): boolean {
@@ -168,6 +174,7 @@ export class AppRunner {
     const taskId = `${subId}_${partition}`;
     const taskDir = path.join(this.o.stateDir, config.applicationId, taskId);
     const stores = new Map<string, StoreHandle>();
+    this.restoring = taskId;
     const storeNames = new Set(nodes.flatMap((n) => {
       const node = topology.node(n);
       return node.type === 'processor' ? [...node.stores] : [];
@@ -213,12 +220,14 @@ export class AppRunner {
       this.byInput.set(key, state);
     }
     this.tasks.set(taskId, state);
+    this.restoring = null;
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
       // A local poll with data resolves through microtasks only: yield to the event loop once per batch so I/O
       // completions (background LevelDB writes, socket clients, timers) are not starved during a backlog.
+      const t0 = performance.now();
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.globalConsumer) {
         const g = await this.globalConsumer.poll({ timeoutMs: 0, maxRecords: 5000 });
@@ -237,9 +246,15 @@ export class AppRunner {
         }
         q?.records.push(r);
       }
+      const t1 = performance.now();
       for (const ts of this.tasks.values()) await this.runTask(ts);
+      const t2 = performance.now();
       const now = Date.now();
       for (const ts of this.tasks.values()) await ts.task.maybePunctuateWallClock(now);
+      const t3 = performance.now();
+      this.timing.pollMs += t1 - t0;
+      this.timing.processMs += t2 - t1;
+      this.timing.punctuateMs += t3 - t2;
       if (this.buffer.length) this.sendBuffered();
       if (now - this.lastCommit >= this.o.config.commitIntervalMs) await this.commit();
     }
@@ -323,6 +338,40 @@ export class AppRunner {
     this.lagCache = await this.lag();
     this.metricsState.commits++;
     this.metricsState.lastCommitMs = this.lastCommit - began;
+    this.timing.commitMs += this.lastCommit - began;
+    if (this.commitLatencies.length < 10_000) this.commitLatencies.push(this.lastCommit - began);
+  }
+
+  /** Per-task and per-processor counters for metrics and the live page (commit latencies are drained). */
+  detail(): RunnerDetail {
+    const droppedBy: RunnerDetail['droppedBy'] = {};
+    let skipped = 0;
+    const tasks: RunnerDetail['tasks'] = [];
+    for (const [id, ts] of this.tasks) {
+      const m = ts.task.metrics;
+      skipped += m.skipped;
+      for (const [op, reasons] of Object.entries(m.droppedBy)) {
+        const into = (droppedBy[op] ??= {});
+        for (const [r, n] of Object.entries(reasons)) into[r] = (into[r] ?? 0) + n;
+      }
+      const storeEntries: Record<string, number> = {};
+      const bytes: Record<string, number> = {};
+      for (const [name, h] of ts.stores) {
+        if (h.spec.kind === 'keyValue' || h.spec.kind === 'timestampedKeyValue') {
+          storeEntries[name] = (h.publicView() as { approximateNumEntries(): number }).approximateNumEntries();
+        }
+        if (h.internal.persistent) bytes[name] = storeBytes(path.join(ts.taskDir, name));
+      }
+      tasks.push({ id, state: 'running', processed: m.processed, processors: ts.task.processorCounts(), stores: [...ts.stores.keys()], storeEntries, storeBytes: bytes, partitions: [...ts.positions.keys()] });
+    }
+    if (this.restoring) tasks.push({ id: this.restoring, state: 'restoring', processed: 0, processors: {}, stores: [], storeEntries: {}, storeBytes: {}, partitions: [] });
+    const commitLatenciesMs = this.commitLatencies;
+    this.commitLatencies = [];
+    return {
+      thread: `StreamThread${this.o.threadSuffix ?? '-0'}`, startedMs: this.started, tasks, droppedBy, skipped, commits: this.metricsState.commits,
+      restore: [...this.restoreProgress.values()], lag: { ...this.lagCache }, time: { ...this.timing }, commitLatenciesMs,
+      cache: { hits: this.threadCache.hits ?? 0, misses: this.threadCache.misses ?? 0 },
+    };
   }
 
   store(name: string): StoreQuery {

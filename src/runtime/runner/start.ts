@@ -7,6 +7,8 @@ import { resolveConfig } from '../config.ts';
 import { AppRunner } from './app-runner.ts';
 import { startThreads } from './threads.ts';
 import type { RestoreProgress } from './restore.ts';
+import { registerIntrospection, storeInfos } from './introspect.ts';
+import { httpServerFactory, type HttpAttachment } from '../http-hook.ts';
 
 export interface StartExtras {
   /** An already open log (the CLI passes its own). */
@@ -18,6 +20,34 @@ export interface StartExtras {
 }
 
 export async function startApp(app: App, options: StartOptions & StartExtras = {}): Promise<RunningApp> {
+  const { http, httpAuthToken, onRestore, ...rest } = options;
+  // The HTTP server starts first, so /health answers and /ready says 503 while stores restore.
+  const server = http ? await httpServerFactory()({ app, http, authToken: httpAuthToken ?? (app.config.httpAuthToken as string | undefined) }) : null;
+  let running: RunningApp;
+  try {
+    running = await startLocal(app, { ...rest, onRestore: server ? (p) => { server.onRestore(p); onRestore?.(p); } : onRestore });
+  } catch (e) {
+    await server?.close();
+    throw e;
+  }
+  if (!server) return running;
+  server.attach(running);
+  return withServer(running, server);
+}
+
+function withServer(running: RunningApp, server: HttpAttachment): RunningApp {
+  const close = running.close.bind(running);
+  Object.defineProperty(running, 'close', {
+    value: async () => {
+      await server.close();
+      await close();
+    },
+  });
+  Object.defineProperty(running, 'httpUrl', { value: server.url, enumerable: true });
+  return running;
+}
+
+async function startLocal(app: App, options: StartOptions & StartExtras): Promise<RunningApp> {
   const { dataDir = './.tributary', stateDir, createTopics, log: givenLog, onLog, onRestore, appModule, ...overrides } = options;
   const config = resolveConfig(app.applicationId, { ...app.config, ...overrides });
   const topology = app.topology();
@@ -46,7 +76,7 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
     throw e;
   }
   let closed = false;
-  return {
+  const running = {
     applicationId: app.applicationId,
     store: <S>(name: string) => runner.store(name) as S,
     metrics: () => ({ ...runner.metrics() }),
@@ -62,4 +92,14 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
       }
     },
   } as RunningApp;
+  return registerIntrospection(running, {
+    topology, threads: 1, stores: () => storeInfos(app, config), details: () => [runner.detail()], lag: () => runner.lag(),
+    handles: (name) => {
+      try {
+        return runner.store(name).handles;
+      } catch {
+        return [];
+      }
+    },
+  });
 }

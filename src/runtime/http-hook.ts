@@ -1,0 +1,34 @@
+/**
+ * app.start({ http }) starts the HTTP server of src/http through this slot, which src/http fills when it is
+ * imported (the package root imports it), so the runtime never imports the HTTP layer.
+ */
+import type { App, RunningApp } from './app.ts';
+import type { RestoreProgress } from './runner/restore.ts';
+
+export interface HttpOptions {
+  /** Default 127.0.0.1; a non-loopback host requires httpAuthToken. */
+  host?: string;
+  /** 0 picks a free port (see HttpAttachment.url). */
+  port: number;
+}
+
+export interface HttpAttachment {
+  readonly url: string;
+  /** Restore progress while the app starts (before attach). */
+  onRestore(p: RestoreProgress): void;
+  attach(running: RunningApp): void;
+  close(): Promise<void>;
+}
+
+export type HttpServerFactory = (o: { app: App; http: HttpOptions; authToken?: string }) => Promise<HttpAttachment>;
+
+let factory: HttpServerFactory | null = null;
+
+export function setHttpServerFactory(f: HttpServerFactory): void {
+  factory = f;
+}
+
+export function httpServerFactory(): HttpServerFactory {
+  if (!factory) throw new Error(`app.start({ http }) needs the HTTP layer: import from the package root ('tributary'), or import 'tributary/src/http/index.ts' once.`);
+  return factory;
+}
