@@ -14,7 +14,8 @@ import app, { type Click } from './app.ts';
 let dataDir: string;
 let running: RunningApp;
 let base: string;
-const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+// an hour ago, on a minute boundary: recent enough for the log's 7-day retention
+const T0 = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
 
 const clicks: Array<[string, Click, number]> = [
   ['alice', { user: 'alice', page: 1 }, T0],
