@@ -21,7 +21,7 @@ export const PAGE_HTML = `<!doctype html>
 </style></head>
 <body>
 <header><h1 id="app">Tributary</h1><span>state: <b id="state" class="starting">connecting</b></span>
-<span>in: <b id="rate">0</b> rec/s</span><span>lag: <b id="lag">0</b></span><span>commits: <b id="commits">0</b></span></header>
+<span>processed: <b id="rate">0</b> rec/s</span><span>lag: <b id="lag">0</b></span><span>commits: <b id="commits">0</b></span></header>
 <main>
  <section><h2>Topology</h2><div id="graph">loading the topology...</div></section>
  <div>
