@@ -132,11 +132,8 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
     res.write('retry: 2000\n\n');
     sse.add(res);
     req.on('close', () => sse.delete(res));
-    void push(res);
-  };
-  const push = async (res: http.ServerResponse): Promise<void> => {
-    const state = await liveState(running, intro(), sampler, [...restore.values()]);
-    res.write(`data: ${toJson(state)}\n\n`);
+    // the first message at once, not after a second
+    liveState(running, intro(), sampler, [...restore.values()]).then((state) => res.write(`data: ${toJson(state)}\n\n`), () => undefined);
   };
   const tick = setInterval(() => {
     if (!sse.size) return;

@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogStore, serdes, type RunningApp } from '../../src/index.ts';
+import { defineApp, LogStore, serdes, type RunningApp } from '../../src/index.ts';
 import { parseHttpAddress, startHttpServer } from '../../src/http/index.ts';
 import app from './app.ts';
 
@@ -112,4 +112,37 @@ describe('/ready', () => {
     expect(rows.length).toBe(200_000);
     expect(JSON.parse(rows[123_456])).toEqual({ key: 'user-123456', value: (123_456 % 10_000) % 9 + 1, timestamp: now - 1000 });
   }, 60_000);
+});
+
+describe('/health', () => {
+  it('turns 503 with the error once processing stopped on a failure', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trib-health-'));
+    dirs.push(dataDir);
+    const failing = defineApp({
+      applicationId: 'http-failing',
+      build(b) {
+        b.stream('in', { key: serdes.string(), value: serdes.string() }).mapValues((v) => {
+          if (v === 'boom') throw new Error('cannot map boom');
+          return v;
+        }).to('out');
+      },
+    });
+    const running = await failing.start({ dataDir, createTopics: true, http: { port: 0 }, onLog: () => undefined } as Parameters<typeof failing.start>[0]);
+    closers.push(() => running.close());
+    expect((await fetch(running.httpUrl + '/health')).status).toBe(200);
+    const log = await LogStore.connect(dataDir);
+    await log.producer().send({ topic: 'in', key: new TextEncoder().encode('k'), value: new TextEncoder().encode('boom') });
+    await log.close();
+    const end = Date.now() + 20_000;
+    let r = await fetch(running.httpUrl + '/health');
+    while (r.status === 200 && Date.now() < end) {
+      await new Promise((res) => setTimeout(res, 50));
+      r = await fetch(running.httpUrl + '/health');
+    }
+    expect(r.status).toBe(503);
+    const body = (await r.json()) as { status: string; error: string };
+    expect(body.status).toBe('DOWN');
+    expect(body.error).toContain('cannot map boom');
+    expect((await fetch(running.httpUrl + '/ready')).status).toBe(503);
+  });
 });
