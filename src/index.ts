@@ -24,7 +24,7 @@ export type { Consumed, Produced, Grouped, Materialized, Named, RepartitionOptio
 export { Topology } from './topology/topology.ts';
 export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/windows/index.ts';
 export { defineApp } from './runtime/app.ts';
-import './http/index.ts'; // lets app.start({ http }) serve (API.md section 8)
+import './http/register.ts'; // lets app.start({ http }) serve (API.md section 8)
 export type { App, AppDefinition, RunningApp, StartOptions } from './runtime/app.ts';
 export type { StreamsConfig } from './runtime/config.ts';
 export type { DroppedRecord } from './runtime/processors/types.ts';

@@ -6,7 +6,8 @@ import type { StreamsConfig } from '../config.ts';
 import { startApp } from '../runner/start.ts';
 import { loadApp, type RunOptions } from './app-verbs.ts';
 import { seedSampleInput } from './sample-input.ts';
-import { parseHttpAddress } from '../../http/index.ts';
+import { parseHttpAddress } from '../../http/address.ts';
+import '../../http/register.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
   const out: StreamsConfig = {};

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import wordcount from '../../../examples/wordcount.ts';
 import { LogStore, type RunningApp } from '../../../src/index.ts';
-import '../../../src/http/index.ts';
 import { startApp } from '../../../src/runtime/runner/start.ts';
 
 export interface Fed {
