@@ -31,7 +31,6 @@ export const PAGE_HTML = `<!doctype html>
   <p id="error"></p>
  </div>
 </main>
-<script src="assets/viz.js"></script>
 <script>
 const token = new URLSearchParams(location.search).get('access_token');
 const q = token ? '?access_token=' + encodeURIComponent(token) : '';
@@ -39,10 +38,19 @@ const $ = (id) => document.getElementById(id);
 const fmt = (n) => n >= 100 ? Math.round(n).toLocaleString('en') : (Math.round(n * 10) / 10).toString();
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 const nodeLabels = new Map();
+// the Graphviz bundle, loaded with the token when the server wants one
+const vizLoaded = new Promise((resolve, reject) => {
+  const el = document.createElement('script');
+  el.src = 'assets/viz.js' + q;
+  el.onload = resolve;
+  el.onerror = () => reject(new Error('cannot load assets/viz.js'));
+  document.head.appendChild(el);
+});
 async function drawTopology() {
   const t = await (await fetch('topology' + q)).json();
   $('app').textContent = 'Tributary: ' + t.applicationId;
   $('stores').tBodies[0].innerHTML = t.stores.map((s) => '<tr data-store="' + esc(s.name) + '"><td>' + esc(s.name) + '</td><td>' + esc(s.kind) + '</td></tr>').join('');
+  await vizLoaded;
   const viz = await Viz.instance();
   const svg = viz.renderSVGElement(t.dot);
   $('graph').replaceChildren(svg);

@@ -136,7 +136,7 @@ describe('HTTP endpoints (API.md section 8)', () => {
     const page = await get('/');
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('<script src="assets/viz.js">');
+    expect(html).toContain("el.src = 'assets/viz.js' + q;");
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
     const viz = await get('/assets/viz.js');
     expect(viz.status).toBe(200);

@@ -15,11 +15,11 @@ export interface Fed {
   close(): Promise<void>;
 }
 
-export async function startFedWordcount(): Promise<Fed> {
+export async function startFedWordcount(o: { authToken?: string } = {}): Promise<Fed> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trib-ui-'));
   const log = await LogStore.open(dataDir);
   await log.admin.createTopic('text-lines', { partitions: 2 });
-  const running = await startApp(wordcount, { dataDir, log, http: { port: 0 }, commitIntervalMs: 200, onLog: () => undefined });
+  const running = await startApp(wordcount, { dataDir, log, http: { port: 0 }, httpAuthToken: o.authToken, commitIntervalMs: 200, onLog: () => undefined });
   const producer = log.producer();
   const enc = new TextEncoder();
   let n = 0;

@@ -65,4 +65,17 @@ describe('the live page', () => {
     await page.screenshot({ path: 'test-artifacts/live-page.png', fullPage: true });
     expect(offline).toEqual([]);
   });
+
+  it('works behind httpAuthToken with the token in the page URL', async () => {
+    const guarded = await startFedWordcount({ authToken: 'page-token' });
+    try {
+      const page = await browser.newPage();
+      expect((await page.goto(guarded.url + '/'))?.status()).toBe(401);
+      await page.goto(guarded.url + '/?access_token=page-token');
+      await page.waitForSelector('#graph svg g.node[data-node="KSTREAM-SOURCE-0000000000"]', { timeout: 30_000 });
+      await poll(() => page.textContent('#state'), (s) => s === 'running', 'state running');
+    } finally {
+      await guarded.close();
+    }
+  });
 });
