@@ -15,7 +15,7 @@ const rooms = {
   runtime: ['api', 'serdes', 'windowing', 'topology', 'state', 'processors', 'log-client'],
   'test-driver': ['api', 'serdes', 'topology', 'state', 'processors', 'runtime'],
   app: ['api', 'serdes', 'windowing', 'topology', 'dsl', 'state', 'processors', 'runtime', 'log-client', 'log-store', 'kafka'],
-  http: ['api', 'serdes', 'topology', 'runtime', 'app', 'log-client'],
+  http: ['api', 'serdes', 'topology', 'state', 'runtime', 'app', 'log-client'],
   cli: ['api', 'serdes', 'topology', 'runtime', 'app', 'log-client', 'log-store', 'kafka', 'http'],
 };
 

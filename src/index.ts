@@ -25,6 +25,7 @@ export { Topology } from './topology/topology.ts';
 export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/index.ts';
 export { defineApp } from './app/define-app.ts';
 export type { App, AppDefinition, RunningApp, StartOptions } from './app/app.ts';
+import './http/register.ts'; // lets app.start({ http }) serve (API.md section 8)
 export type { StreamsConfig } from './runtime/config.ts';
 export type { DroppedRecord } from './processors/types.ts';
 export { TopologyTestDriver } from './test-driver/driver.ts';

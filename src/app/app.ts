@@ -29,6 +29,8 @@ export interface RunningApp {
   error(): unknown;
   /** Finishes the current batch, commits, closes stores and the log. */
   close(): Promise<void>;
+  /** The HTTP server's base URL when started with `http`. */
+  readonly httpUrl?: string;
 }
 
 export interface App {

@@ -7,6 +7,8 @@ import { checkConfigKeys, resolveConfig, type StreamsConfig } from '../runtime/c
 import { AppRunner } from '../runtime/runner/app-runner.ts';
 import { startThreads } from './threads.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
+import { registerIntrospection, storeInfos } from './introspect.ts';
+import { httpServerFactory, type HttpAttachment } from './http-hook.ts';
 
 export interface StartExtras {
   /** An already open log (the CLI passes its own). */
@@ -16,6 +18,34 @@ export interface StartExtras {
 }
 
 export async function startApp(app: App, options: StartOptions & StartExtras = {}): Promise<RunningApp> {
+  const { http, httpAuthToken, onRestore, ...rest } = options;
+  // The HTTP server starts first, so /health answers and /ready says 503 while stores restore.
+  const server = http ? await httpServerFactory()({ app, http, authToken: httpAuthToken ?? (app.config.httpAuthToken as string | undefined) }) : null;
+  let running: RunningApp;
+  try {
+    running = await startLocal(app, { ...rest, onRestore: server ? (p) => { server.onRestore(p); onRestore?.(p); } : onRestore });
+  } catch (e) {
+    await server?.close();
+    throw e;
+  }
+  if (!server) return running;
+  server.attach(running);
+  return withServer(running, server);
+}
+
+function withServer(running: RunningApp, server: HttpAttachment): RunningApp {
+  const close = running.close.bind(running);
+  Object.defineProperty(running, 'close', {
+    value: async () => {
+      await server.close();
+      await close();
+    },
+  });
+  Object.defineProperty(running, 'httpUrl', { value: server.url, enumerable: true });
+  return running;
+}
+
+async function startLocal(app: App, options: StartOptions & StartExtras): Promise<RunningApp> {
   const { dataDir = './.tributary', stateDir, createTopics, log: givenLog, onLog, onRestore, appModule, ...overrides } = options;
   checkConfigKeys(overrides, 'app.start()', ['dataDir']);
   const config = resolveConfig(app.applicationId, { ...app.config, ...overrides });
@@ -51,7 +81,7 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
     throw e;
   }
   let closed = false;
-  return {
+  const running = {
     applicationId: app.applicationId,
     store: <S>(name: string) => runner.store(name) as S,
     metrics: () => ({ ...runner.metrics() }),
@@ -67,4 +97,14 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
       }
     },
   } as RunningApp;
+  return registerIntrospection(running, {
+    topology, threads: 1, stores: () => storeInfos(app, config), details: () => [runner.detail()], lag: () => runner.lag(),
+    handles: (name) => {
+      try {
+        return runner.store(name).handles;
+      } catch {
+        return [];
+      }
+    },
+  });
 }

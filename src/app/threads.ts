@@ -14,6 +14,8 @@ import type { RunnerMetrics } from '../runtime/runner/app-runner.ts';
 import { planTopics } from '../runtime/runner/topics.ts';
 import { spread, taskIds } from '../runtime/runner/task-ids.ts';
 import type { WorkerInput } from './worker.ts';
+import { registerIntrospection, storeInfos, type RunnerDetail } from './introspect.ts';
+import { resolveConfig } from '../runtime/config.ts';
 
 export interface ThreadsOptions {
   app: App;
@@ -30,13 +32,16 @@ export interface ThreadsOptions {
   onDroppedRecord?: (e: DroppedRecord) => void;
 }
 
-interface Msg { type: string; metrics?: RunnerMetrics; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress; record?: DroppedRecord }
+interface Msg { type: string; metrics?: RunnerMetrics; detail?: RunnerDetail; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress; record?: DroppedRecord }
 
 export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const topology = o.app.topology();
   const plan = await planTopics(o.log, topology, o.app.applicationId, o.createTopics);
   const groups = spread(taskIds(topology, plan), o.threads).filter((g) => g.length > 0);
   const metrics: Array<RunnerMetrics | null> = groups.map(() => null);
+  // Each thread's latest counters; its commit latencies pile up here until the HTTP layer drains them.
+  const details: Array<RunnerDetail | null> = groups.map(() => null);
+  const latencies: number[][] = groups.map(() => []);
   let failure: Error | null = null;
   const workers = groups.map((ids, thread) => {
     // The thread reaches the log over a MessagePort: records' bytes cross by structured clone, not JSON + base64.
@@ -48,6 +53,10 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const closed = workers.map((w, i) => new Promise<void>((resolve) => {
     w.on('message', (m: Msg) => {
       if (m.type === 'metrics' || m.type === 'closed') metrics[i] = m.metrics ?? metrics[i];
+      if (m.detail) {
+        details[i] = m.detail;
+        if (latencies[i].length < 10_000) latencies[i].push(...m.detail.commitLatenciesMs);
+      }
       if (m.type === 'log' && m.line) o.onLog(m.line);
       if (m.type === 'restore' && m.progress) o.onRestore?.(m.progress);
       if (m.type === 'dropped' && m.record) o.onDroppedRecord?.(m.record);
@@ -75,7 +84,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
   });
-  return {
+  const running: RunningApp = {
     applicationId: o.app.applicationId,
     store(name: string): never {
       throw new Error(`store('${name}'): interactive queries need numStreamThreads: 1 (with ${o.threads} threads the stores live in the worker threads).`);
@@ -106,4 +115,15 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       await o.log.close();
     },
   };
+  const config = resolveConfig(o.app.applicationId, { ...o.app.config, ...o.overrides });
+  return registerIntrospection(running, {
+    topology, threads: groups.length, stores: () => storeInfos(o.app, config), handles: () => null,
+    lag: () => running.lag(),
+    details: () => details.flatMap((d, i) => {
+      if (!d) return [];
+      const drained = latencies[i];
+      latencies[i] = [];
+      return [{ ...d, commitLatenciesMs: drained }];
+    }),
+  });
 }

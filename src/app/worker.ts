@@ -42,7 +42,7 @@ try {
   await runner.start();
   post({ type: 'started', tasks: input.taskIds });
   const timer = setInterval(() => {
-    post({ type: 'metrics', metrics: runner.metrics() });
+    post({ type: 'metrics', metrics: runner.metrics(), detail: runner.detail() });
     if (runner.error) post({ type: 'error', message: String((runner.error as Error).message ?? runner.error) });
   }, 200);
   port.on('message', (m: { type: string }) => {

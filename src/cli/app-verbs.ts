@@ -22,6 +22,7 @@ export function registerAppVerbs(program: Command): void {
     .option('--create-topics', 'create missing source topics (1 partition)')
     .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable', collect, [])
     .option('--bootstrap <host:port>', 'run on a Kafka cluster (not available yet)')
+    .option('--http <[host:]port>', 'serve queries, /metrics and the live page (binds 127.0.0.1 unless a host is given)')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.bootstrap) throw new Error('--bootstrap (running on a real Kafka cluster) is not available in this version; run without it to use the built-in log.');
       await runApp(file, opts);

@@ -7,6 +7,7 @@ import { registerAppVerbs } from './app-verbs.ts';
 import { registerConsume } from './consume.ts';
 import { registerProduce } from './produce.ts';
 import { registerTopics } from './topics.ts';
+import { registerQuery } from '../http/query-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('streams-run')
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerProduce(program);
   registerConsume(program);
   registerAppVerbs(program);
+  registerQuery(program);
   return program;
 }
 

@@ -6,6 +6,8 @@ import { checkConfigKeys, type StreamsConfig } from '../runtime/config.ts';
 import { startApp } from '../app/start.ts';
 import { loadApp } from '../app/load-app.ts';
 import { seedSampleInput } from './sample-input.ts';
+import { parseHttpAddress } from '../http/address.ts';
+import '../http/register.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
   const out: Record<string, unknown> = {};
@@ -27,12 +29,14 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
   await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
   const running = await startApp(app, {
-    ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics,
+    ...config, appModule: file,
+    ...(opts.http ? { http: parseHttpAddress(opts.http), httpAuthToken: config.httpAuthToken } : {}), dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics,
     onRestore: (p) => p.total > 0 && process.stderr.write(p.done
       ? `restored ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored} records, ${p.recordsPerSec} rec/s\n`
       : `restoring ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),
   });
   process.stderr.write(`streams-run: ${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)\n`);
+  if (running.httpUrl) process.stderr.write(`streams-run: http on ${running.httpUrl} (live page, /metrics, /stores)\n`);
   let signals = 0;
   let onSignal: () => void = () => undefined;
   try {
@@ -79,4 +83,5 @@ export interface RunOptions {
   createTopics?: boolean;
   config: string[];
   bootstrap?: string;
+  http?: string;
 }

@@ -4,6 +4,13 @@ import type { StreamRecord } from '../api/records.ts';
 import { serdes } from '../serdes/index.ts';
 import type { DroppedRecord } from '../processors/types.ts';
 
+export interface HttpOptions {
+  /** Default 127.0.0.1; a non-loopback host requires httpAuthToken. */
+  host?: string;
+  /** 0 picks a free port (see RunningApp.httpUrl). */
+  port: number;
+}
+
 export type ExceptionHandlerConfig = 'fail' | 'continue' | { deadLetterTopic: string };
 
 export interface StreamsConfig {
@@ -21,13 +28,17 @@ export interface StreamsConfig {
   productionExceptionHandler?: ExceptionHandlerConfig;
   onDroppedRecord?: (e: DroppedRecord) => void;
   droppedRecordsTopic?: string;
+  /** Serve HTTP queries, /metrics and the live page (API.md section 8). */
+  http?: HttpOptions;
+  /** Required for a non-loopback http host: clients send `Authorization: Bearer <token>`. */
+  httpAuthToken?: string;
 }
 
 /** Every key of StreamsConfig (a key missing here fails tsc): what `--config` and start() accept. */
 const CONFIG_KEYS = [
   'applicationId', 'processingGuarantee', 'commitIntervalMs', 'numStreamThreads', 'cacheMaxBytes', 'stateDir',
   'defaultKeySerde', 'defaultValueSerde', 'timestampExtractor', 'deserializationExceptionHandler',
-  'processingExceptionHandler', 'productionExceptionHandler', 'onDroppedRecord', 'droppedRecordsTopic',
+  'processingExceptionHandler', 'productionExceptionHandler', 'onDroppedRecord', 'droppedRecordsTopic', 'http', 'httpAuthToken',
 ] as const satisfies readonly (keyof StreamsConfig)[];
 type MissingKeys = Exclude<keyof StreamsConfig, (typeof CONFIG_KEYS)[number]>;
 const allKeys: MissingKeys extends never ? true : never = true;

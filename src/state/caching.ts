@@ -89,10 +89,12 @@ export class CachingLayer implements BytesLayer {
     this.lastGetBin = k;
     const e = this.cache.get(k);
     if (e) {
+      if (this.budget.hits !== undefined) this.budget.hits++;
       this.unlink(e);
       this.append(e);
       return e.value ?? undefined;
     }
+    if (this.budget.misses !== undefined) this.budget.misses++;
     const v = this.inner.get(key, k);
     if (v !== undefined) this.insert(k, { key, value: v, dirty: false, context: null, size: 0, below: this.trackBelow ? v : undefined, k, prev: null, next: null });
     else if (this.trackBelow) this.lastMiss = k;

@@ -58,6 +58,9 @@ export interface LocalStateGuard {
 export interface CacheBudget {
   readonly maxBytes: number;
   bytes: number;
+  /** Reads answered by the cache, and reads that went below it (Kafka's hit-ratio metric). */
+  hits?: number;
+  misses?: number;
 }
 
 /** Every store the runtime owns. */

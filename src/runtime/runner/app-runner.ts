@@ -5,6 +5,7 @@
  * RecordCollector's buffer to the producer, and commit every commitIntervalMs (flush stores -> changelog +
  * outputs acknowledged -> input offsets; one transaction under exactly_once). Batches, not records, pay for I/O.
  */
+import path from 'node:path';
 import { isRepartitionTopic } from '../../api/topic-names.ts';
 import type { LogClient } from '../../log-client/client.ts';
 import type { Consumer } from '../../log-client/consumer.ts';
@@ -20,6 +21,8 @@ import type { RestoreProgress } from './restore.ts';
 import { StoreQuery } from './store-query.ts';
 import { TaskManager, type ManagedTask } from './task-manager.ts';
 import { planTopics } from './topics.ts';
+import type { RunnerDetail } from './introspect.ts';
+import { storeBytes } from './store-bytes.ts';
 
 export interface RunnerOptions {
   log: LogClient;
@@ -60,12 +63,15 @@ export class AppRunner {
   private lastCommit = Date.now();
   private lagCache: Record<string, number> = {};
   readonly metricsState = { commits: 0, lastCommitMs: 0 };
+  /** Cumulative time in poll, process, punctuate and commit (Kafka's poll/process/punctuate/commit ratios). */
+  private readonly timing = { pollMs: 0, processMs: 0, punctuateMs: 0, commitMs: 0 };
+  private commitLatencies: number[] = [];
 
   /** This thread's share of the record cache, for all its tasks' stores (see cacheShare). */
   private readonly threadCache: CacheBudget;
 
   constructor(private readonly o: RunnerOptions) {
-    this.threadCache = cacheShare(o);
+    this.threadCache = { ...cacheShare(o), hits: 0, misses: 0 };
   }
 
   private get eos(): boolean {
@@ -117,6 +123,7 @@ export class AppRunner {
     while (!this.stopping) {
       // A local poll with data resolves through microtasks only: yield to the event loop once per batch so I/O
       // completions (background LevelDB writes, socket clients, timers) are not starved during a backlog.
+      const t0 = performance.now();
       await new Promise<void>((resolve) => setImmediate(resolve));
       await this.global?.poll();
       const records = await this.consumer.poll({ timeoutMs: 100, maxRecords: 5000 });
@@ -131,9 +138,15 @@ export class AppRunner {
         }
         q?.push(r);
       }
+      const t1 = performance.now();
       for (const ts of this.tasks.tasks.values()) await this.runTask(ts);
+      const t2 = performance.now();
       const now = Date.now();
       for (const ts of this.tasks.tasks.values()) await ts.task.maybePunctuateWallClock(now);
+      const t3 = performance.now();
+      this.timing.pollMs += t1 - t0;
+      this.timing.processMs += t2 - t1;
+      this.timing.punctuateMs += t3 - t2;
       this.collector.sendBuffered();
       if (now - this.lastCommit >= this.o.config.commitIntervalMs) await this.commit();
     }
@@ -175,6 +188,41 @@ export class AppRunner {
     this.lagCache = await this.lag();
     this.metricsState.commits++;
     this.metricsState.lastCommitMs = this.lastCommit - began;
+    this.timing.commitMs += this.lastCommit - began;
+    if (this.commitLatencies.length < 10_000) this.commitLatencies.push(this.lastCommit - began);
+  }
+
+  /** Per-task and per-processor counters for metrics and the live page (commit latencies are drained). */
+  detail(): RunnerDetail {
+    const droppedBy: RunnerDetail['droppedBy'] = {};
+    let skipped = 0;
+    const tasks: RunnerDetail['tasks'] = [];
+    for (const [id, ts] of this.tasks.tasks) {
+      const m = ts.task.metrics;
+      skipped += m.skipped;
+      for (const [op, reasons] of Object.entries(m.droppedBy)) {
+        const into = (droppedBy[op] ??= {});
+        for (const [r, n] of Object.entries(reasons)) into[r] = (into[r] ?? 0) + n;
+      }
+      const storeEntries: Record<string, number> = {};
+      const bytes: Record<string, number> = {};
+      for (const [name, h] of ts.stores) {
+        if (h.spec.kind === 'keyValue' || h.spec.kind === 'timestampedKeyValue') {
+          storeEntries[name] = (h.publicView() as { approximateNumEntries(): number }).approximateNumEntries();
+        }
+        if (h.internal.persistent) bytes[name] = storeBytes(path.join(ts.taskDir, name));
+      }
+      tasks.push({ id, state: 'running', processed: m.processed, processors: ts.task.processorCounts(), stores: [...ts.stores.keys()], storeEntries, storeBytes: bytes, partitions: [...ts.positions.keys()] });
+    }
+    const restoring = this.tasks?.restoring ?? null;
+    if (restoring) tasks.push({ id: restoring, state: 'restoring', processed: 0, processors: {}, stores: [], storeEntries: {}, storeBytes: {}, partitions: [] });
+    const commitLatenciesMs = this.commitLatencies;
+    this.commitLatencies = [];
+    return {
+      thread: `StreamThread${this.o.threadSuffix ?? '-0'}`, startedMs: this.started, tasks, droppedBy, skipped, commits: this.metricsState.commits,
+      restore: [...(this.tasks?.restoreProgress.values() ?? [])], lag: { ...this.lagCache }, time: { ...this.timing }, commitLatenciesMs,
+      cache: { hits: this.threadCache.hits ?? 0, misses: this.threadCache.misses ?? 0 },
+    };
   }
 
   store(name: string): StoreQuery {

@@ -7,7 +7,7 @@ import type { ReadOnlyKeyValueStore } from '../../api/stores.ts';
 import type { StoreHandle } from '../stores/stores.ts';
 
 export class StoreQuery implements ReadOnlyKeyValueStore<unknown, unknown> {
-  constructor(readonly name: string, private readonly handles: StoreHandle[]) {}
+  constructor(readonly name: string, readonly handles: StoreHandle[]) {}
 
   private views(): ReadOnlyKeyValueStore<unknown, unknown>[] {
     return this.handles.map((h) => {

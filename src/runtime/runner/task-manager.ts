@@ -55,6 +55,8 @@ export class TaskManager {
   /** Changelog topic-partition -> the task whose checkpoint records its end offset. */
   private readonly changelogOwner = new Map<string, ManagedTask>();
   readonly restoreProgress = new Map<string, RestoreProgress>();
+  /** The task being created and restored, if any (the live page shows it as restoring). */
+  restoring: string | null = null;
 
   constructor(private readonly s: TaskManagerSetup) {}
 
@@ -66,6 +68,7 @@ export class TaskManager {
     const { topology, config, log } = this.s;
     const taskId = `${subId}_${partition}`;
     const taskDir = path.join(this.s.stateDir, config.applicationId, taskId);
+    this.restoring = taskId;
     const stores = createStoresFor(topology, nodes, false, this.s.storeOptions);
     const checkpoint = readCheckpoint(taskDir);
     // A store no checkpoint covers (a dirty stop, or state written ahead of the last commit) may hold writes whose
@@ -117,6 +120,7 @@ export class TaskManager {
       this.byInput.set(key, state);
     }
     this.tasks.set(taskId, state);
+    this.restoring = null;
   }
 
   /** The input queue of a topic-partition, or undefined when no task of this thread reads it. */
