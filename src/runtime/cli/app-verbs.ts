@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { App } from '../app.ts';
 import { DEFAULT_DATA_DIR } from './open-log.ts';
 import { runApp } from './run.ts';
+import { createLogger, parseFormat, parseLevel, setRootLogger } from '../logging/logger.ts';
 
 export async function loadApp(file: string): Promise<App> {
   const url = pathToFileURL(path.resolve(file)).href;
@@ -39,7 +40,11 @@ export function registerAppVerbs(program: Command): void {
     .option('--create-topics', 'create missing source topics (1 partition)')
     .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable', collect, [])
     .option('--bootstrap <host:port>', 'run on a Kafka cluster (not available yet)')
+    .option('--log-level <level>', 'error | warn | info | debug', 'info')
+    .option('--log-format <format>', 'text (for people) | json (pino NDJSON, for log pipelines)', 'text')
+    .option('--status-interval <seconds>', 'status every N s: a line redrawn in place on a TTY (default 2), a log line otherwise (default 10); 0 = off')
     .action(async (file: string, opts: RunOptions) => {
+      setRootLogger(createLogger({ level: parseLevel(opts.logLevel), format: parseFormat(opts.logFormat) }));
       if (opts.bootstrap) throw new Error('--bootstrap (running on a real Kafka cluster) is not available in this version; run without it to use the built-in log.');
       await runApp(file, opts);
     });
@@ -61,4 +66,7 @@ export interface RunOptions {
   createTopics?: boolean;
   config: string[];
   bootstrap?: string;
+  logLevel?: string;
+  logFormat?: string;
+  statusInterval?: string;
 }

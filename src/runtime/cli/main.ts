@@ -7,6 +7,7 @@ import { registerAppVerbs } from './app-verbs.ts';
 import { registerConsume } from './consume.ts';
 import { registerProduce } from './produce.ts';
 import { registerTopics } from './topics.ts';
+import { rootLogger, wasReported } from '../logging/logger.ts';
 
 export function buildProgram(): Command {
   const program = new Command('streams-run')
@@ -22,6 +23,6 @@ export function buildProgram(): Command {
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (e) {
-  process.stderr.write(`streams-run: ${(e as Error).message}\n`);
+  if (!wasReported(e)) rootLogger().error((e as Error).message);
   process.exitCode = 1;
 }

@@ -1,11 +1,14 @@
 /**
- * `streams-run app.ts`: starts the app, shows restore progress and a status line on stderr, and shuts down
- * gracefully on SIGINT/SIGTERM (finish the batch, commit, close stores, exit 0); a second signal exits at once.
+ * `streams-run app.ts`: starts the app, shows restore progress and a status line on stderr (logging/), and shuts
+ * down gracefully on SIGINT/SIGTERM (finish the batch, commit, close stores, exit 0); a second signal exits at once.
  */
 import type { StreamsConfig } from '../config.ts';
 import { startApp } from '../runner/start.ts';
 import { loadApp, type RunOptions } from './app-verbs.ts';
 import { seedSampleInput } from './sample-input.ts';
+import { logLine, markReported, rootLogger } from '../logging/logger.ts';
+import { RestoreReporter } from '../logging/restore-report.ts';
+import { StatusReporter } from '../logging/status.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
   const out: StreamsConfig = {};
@@ -24,14 +27,23 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const config = parseConfig(opts.config);
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
-  await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
-  const running = await startApp(app, {
-    ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
-    onRestore: (p) => p.total > 0 && process.stderr.write(p.done
-      ? `restored ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored} records, ${p.recordsPerSec} rec/s\n`
-      : `restoring ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),
-  });
-  process.stderr.write(`streams-run: ${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)\n`);
+  const logger = rootLogger();
+  await seedSampleInput(file, opts.dataDir, (line) => logLine(logger)(line, 'info'));
+  const restore = new RestoreReporter(logger);
+  const status = new StatusReporter(logger, restore, { applicationId: app.applicationId, intervalMs: statusIntervalMs(opts.statusInterval, logger.interactive) });
+  status.start();
+  let running;
+  try {
+    running = await startApp(app, {
+      ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
+      onLog: logLine(logger), onRestore: restore.onProgress,
+    });
+  } catch (e) {
+    status.stop();
+    throw e;
+  }
+  status.attach(running);
+  logger.info(`${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)`, { event: 'running', applicationId: app.applicationId, dataDir: opts.dataDir });
   let signals = 0;
   let onSignal: () => void = () => undefined;
   try {
@@ -42,16 +54,19 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
         const err = running.error();
         if (!err || signals > 0) return;
         clearInterval(watch);
-        running.close().then(() => reject(err), () => reject(err));
+        status.stop();
+        // the runner has logged it ('stopped: ...'): the CLI's last-resort handler need not print it again
+        running.close().then(() => reject(markReported(err)), () => reject(markReported(err)));
       }, 100);
       onSignal = () => {
         signals++;
         if (signals > 1) {
-          process.stderr.write('streams-run: second signal, exiting at once (the next start recovers).\n');
+          logger.warn('second signal, exiting at once (the next start recovers).');
           process.exit(130);
         }
         clearInterval(watch);
-        process.stderr.write('streams-run: stopping (commit, close stores)...\n');
+        status.stop();
+        logger.info('stopping (commit, close stores)...', { event: 'stopping' });
         running.close().then(() => {
           const err = running.error();
           if (err) reject(err);
@@ -67,5 +82,13 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
       process.off('SIGTERM', onSignal);
     }
   }
-  process.stderr.write('streams-run: stopped cleanly.\n');
+  logger.info('stopped cleanly.', { event: 'stopped' });
+}
+
+/** --status-interval <seconds>: 2 s on a TTY (the line redrawn in place), 10 s otherwise (a log line); 0 turns it off. */
+function statusIntervalMs(opt: string | undefined, interactive: boolean): number {
+  if (opt === undefined) return interactive ? 2000 : 10_000;
+  const s = Number(opt);
+  if (!Number.isFinite(s) || s < 0) throw new Error(`--status-interval expects seconds (0 turns the status off), got '${opt}'.`);
+  return Math.round(s * 1000);
 }

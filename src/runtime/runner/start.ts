@@ -4,14 +4,16 @@ import { pathToFileURL } from 'node:url';
 import { LogStore } from '../../log-store/index.ts';
 import type { App, RunningApp, StartOptions } from '../app.ts';
 import { resolveConfig } from '../config.ts';
-import { AppRunner } from './app-runner.ts';
+import { AppRunner, type RunnerOptions } from './app-runner.ts';
+import { logLine } from '../logging/logger.ts';
 import { startThreads } from './threads.ts';
 import type { RestoreProgress } from './restore.ts';
 
 export interface StartExtras {
   /** An already open log (the CLI passes its own). */
   log?: LogStore;
-  onLog?: (line: string) => void;
+  /** Log lines of the runner (default: the process's logger, see logging/logger.ts). */
+  onLog?: RunnerOptions['onLog'];
   onRestore?: (p: RestoreProgress) => void;
   /** The app's module (path or file URL): needed by numStreamThreads > 1, whose threads load it themselves. */
   appModule?: string;
@@ -31,13 +33,13 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
     return startThreads({
       app, appModule: appModule.startsWith('file:') ? appModule : pathToFileURL(path.resolve(appModule)).href, log, dataDir,
       stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'), createTopics: createTopics ?? false,
-      overrides: jsonSafe, threads: config.numStreamThreads, onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore,
+      overrides: jsonSafe, threads: config.numStreamThreads, onLog: onLog ?? logLine(), onRestore,
     });
   }
   const runner = new AppRunner({
     log, topology, config, stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'),
     createTopics: createTopics ?? (overrides as { createTopics?: boolean }).createTopics ?? false,
-    onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore,
+    onLog: onLog ?? logLine(), onRestore,
   });
   try {
     await runner.start();

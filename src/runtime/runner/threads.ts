@@ -22,11 +22,14 @@ export interface ThreadsOptions {
   createTopics: boolean;
   overrides: StreamsConfig;
   threads: number;
-  onLog: (line: string) => void;
+  onLog: NonNullable<import('./app-runner.ts').RunnerOptions['onLog']>;
   onRestore?: (p: RestoreProgress) => void;
 }
 
-interface Msg { type: string; metrics?: RunnerMetrics; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress }
+interface Msg {
+  type: string; metrics?: RunnerMetrics; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress;
+  level?: 'error' | 'warn' | 'info' | 'debug'; fields?: Record<string, unknown>;
+}
 
 export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const topology = o.app.topology();
@@ -44,7 +47,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const closed = workers.map((w, i) => new Promise<void>((resolve) => {
     w.on('message', (m: Msg) => {
       if (m.type === 'metrics' || m.type === 'closed') metrics[i] = m.metrics ?? metrics[i];
-      if (m.type === 'log' && m.line) o.onLog(m.line);
+      if (m.type === 'log' && m.line) o.onLog(m.line, m.level, m.fields);
       if (m.type === 'restore' && m.progress) o.onRestore?.(m.progress);
       if (m.type === 'error') failure = failure ?? new Error(`stream thread ${i}: ${m.message}`);
       if (m.type === 'closed') resolve();
@@ -81,7 +84,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       const dropped: Record<string, number> = {};
       for (const m of ms) for (const [k, v] of Object.entries(m.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
       return {
-        threads: groups.length, processed: sum((m) => m.processed), recordsPerSec: sum((m) => m.recordsPerSec),
+        threads: groups.length, processed: sum((m) => m.processed), produced: sum((m) => m.produced ?? 0), recordsPerSec: sum((m) => m.recordsPerSec),
         processedPerTask: Object.assign({}, ...ms.map((m) => m.processedPerTask)), commits: sum((m) => m.commits),
         dropped, skipped: sum((m) => m.skipped), restore: ms.flatMap((m) => m.restore),
         lag: Object.assign({}, ...ms.map((m) => m.lag ?? {})) as Record<string, number>,
