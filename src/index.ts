@@ -37,3 +37,5 @@ export type {
   CleanupPolicy, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionDescription, PartitionLag,
   ProducerRecord, RecordMetadata as LogRecordMetadata, TopicConfig, TopicDescription, TopicOptions, TopicPartition,
 } from './log-store/index.ts';
+export type { ObserveOptions } from './bridges/observe.ts';
+export type { SendFromOptions } from './bridges/send-from.ts';

@@ -15,6 +15,9 @@ import { RemoteBackend } from './remote-backend.ts';
 import type { RecordVisitor } from './record-batch.ts';
 import { serve, servePort, stopServing } from './server.ts';
 import type { MessagePort } from 'node:worker_threads';
+import type { Observable } from 'rxjs';
+import type { StreamRecord } from '../api/records.ts';
+import { observeTopic, ObserverRegistry, type ObserveOptions } from '../bridges/observe.ts';
 import type { ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
 
 export interface LogStoreOptions {
@@ -138,6 +141,14 @@ export class LogStore {
     return new ConsumerImpl(this.backend, opts);
   }
 
+  /** A live, cold rxjs Observable of a topic's committed records (API.md section 9; src/bridges/observe.ts). */
+  observe<K = Uint8Array | null, V = Uint8Array | null>(topic: string, opts?: ObserveOptions<K, V>): Observable<StreamRecord<K, V>> {
+    this.checkOpen();
+    return observeTopic(this, topic, opts, this.observers);
+  }
+
+  private readonly observers = new ObserverRegistry();
+
   /**
    * Reads up to maxRecords records of one partition from an offset, without waiting and without a
    * group (for restoring state from changelog topics). Control batches are skipped; with
@@ -179,6 +190,7 @@ export class LogStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.observers.closeAll();
     if (this.server) await stopServing(this.server);
     await this.backend.close();
     if (this.mode === 'owner') {

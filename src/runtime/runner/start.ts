@@ -8,6 +8,7 @@ import { AppRunner, type RunnerOptions } from './app-runner.ts';
 import { logLine } from '../logging/logger.ts';
 import { startThreads } from './threads.ts';
 import type { RestoreProgress } from './restore.ts';
+import { observeTopic, ObserverRegistry, type ObserveOptions } from '../../bridges/observe.ts';
 
 export interface StartExtras {
   /** An already open log (the CLI passes its own). */
@@ -48,15 +49,18 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
     throw e;
   }
   let closed = false;
+  const observers = new ObserverRegistry();
   return {
     applicationId: app.applicationId,
     store: <S>(name: string) => runner.store(name) as S,
     metrics: () => ({ ...runner.metrics() }),
     lag: () => runner.lag(),
     error: () => runner.error,
+    observe: (topic: string, o?: ObserveOptions<unknown, unknown>) => observeTopic(log, topic, o, observers),
     async close() {
       if (closed) return;
       closed = true;
+      observers.closeAll();
       try {
         await runner.close();
       } finally {

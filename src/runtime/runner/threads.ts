@@ -10,6 +10,7 @@ import type { StreamsConfig } from '../config.ts';
 import type { RestoreProgress } from './restore.ts';
 import type { RunnerMetrics } from './app-runner.ts';
 import { planTopics } from './topics.ts';
+import { observeTopic, ObserverRegistry, type ObserveOptions } from '../../bridges/observe.ts';
 import { spread, taskIds } from './task-ids.ts';
 import type { WorkerInput } from './worker.ts';
 
@@ -73,6 +74,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
   });
+  const observers = new ObserverRegistry();
   return {
     applicationId: o.app.applicationId,
     store(name: string): never {
@@ -95,7 +97,9 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       return Object.assign({}, ...metrics.map((m) => m?.lag ?? {})) as Record<string, number>;
     },
     error: () => failure,
+    observe: <K, V>(topic: string, opts?: ObserveOptions<K, V>) => observeTopic(o.log, topic, opts, observers),
     async close() {
+      observers.closeAll();
       for (const w of workers) w.postMessage({ type: 'close' });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, 30_000)))]);

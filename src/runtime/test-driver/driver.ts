@@ -52,6 +52,8 @@ export class TopologyTestDriver {
   private ready: Promise<void>;
   private failed: unknown = null;
   private closed = false;
+  /** TestOutputTopic.observe() subscribers: per topic, called with each captured record; `done` at close(). */
+  private readonly taps = new Map<string, Set<{ record(r: RawRecord): void; done(): void }>>();
 
   constructor(app: AppLike | Topology, options: TestDriverOptions = {}) {
     const isApp = !(app instanceof Object && 'subtopologies' in app);
@@ -104,6 +106,7 @@ export class TopologyTestDriver {
     let list = this.outputs.get(topic);
     if (!list) this.outputs.set(topic, (list = new RecordQueue()));
     list.push(rec);
+    if (this.taps.size) this.taps.get(topic)?.forEach((t) => t.record(rec));
     if (this.task?.sourceFor(topic)) {
       let q = this.pending.get(topic);
       if (!q) this.pending.set(topic, (q = []));
@@ -237,5 +240,22 @@ export class TopologyTestDriver {
     await this.task?.flush();
     await this.task?.close();
     await this.globalTask?.close();
+    for (const set of this.taps.values()) for (const t of set) t.done();
+    this.taps.clear();
+  }
+
+  /** @internal TestOutputTopic.observe(): the records captured on `topic` from now on, then `done` at close(); returns the unsubscribe. */
+  tapOutput(topic: string, tap: { record(r: RawRecord): void; done(): void }): () => void {
+    if (this.closed) {
+      tap.done();
+      return () => undefined;
+    }
+    let set = this.taps.get(topic);
+    if (!set) this.taps.set(topic, (set = new Set()));
+    set.add(tap);
+    return () => {
+      set.delete(tap);
+      if (!set.size && this.taps.get(topic) === set) this.taps.delete(topic);
+    };
   }
 }

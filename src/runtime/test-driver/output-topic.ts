@@ -1,4 +1,5 @@
 /** TestOutputTopic: reads what the topology wrote to a topic, deserialized (API.md section 4). Reads are synchronous. */
+import { Observable } from 'rxjs';
 import type { KeyValue, StreamRecord } from '../../api/records.ts';
 import type { Serde } from '../../api/serde.ts';
 import type { RawRecord, TopologyTestDriver } from './driver.ts';
@@ -23,7 +24,10 @@ export class TestOutputTopic<K, V> {
   }
 
   readRecord(): StreamRecord<K, V> {
-    const r = this.take();
+    return this.decode(this.take());
+  }
+
+  private decode(r: RawRecord): StreamRecord<K, V> {
     const rec: StreamRecord<K, V> = {
       key: this.keySerde.deserialize(r.key, this.topic),
       value: this.valueSerde.deserialize(r.value, this.topic),
@@ -74,6 +78,25 @@ export class TestOutputTopic<K, V> {
       out.set(existing ?? key, value);
     }
     return out;
+  }
+
+  /**
+   * An rxjs Observable of this topic's records (API.md section 9): the records queued now, then each record later
+   * pipes produce, as they are produced; it completes at driver.close(). It does not consume: the read methods
+   * still return the same records. Each subscription starts over from the records queued at that time.
+   */
+  observe(): Observable<StreamRecord<K, V>> {
+    return new Observable<StreamRecord<K, V>>((sub) => {
+      const emit = (r: RawRecord) => {
+        try {
+          sub.next(this.decode(r));
+        } catch (e) {
+          sub.error(e);
+        }
+      };
+      this.queue().forEach(emit);
+      return this.driver.tapOutput(this.topic, { record: emit, done: () => sub.complete() });
+    });
   }
 
   isEmpty(): boolean {
