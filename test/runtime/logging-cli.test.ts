@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogStore } from '../../src/index.ts';
 import { AppProcess, until } from './proc.ts';
@@ -121,4 +122,29 @@ describe('streams-run logging', () => {
     expect(restore[0].msg).toMatch(/^restored word-counts-store \(wordcount-word-counts-store-changelog-0\) from offset 0: [\d,]+ records in \d+ ms/);
     expect(r.stderr).not.toMatch(/ETA|left/);
   }, 60_000);
+
+  it('on a TTY: the status line is redrawn in place below the log lines and the app\'s own output, and cleared at the end', async () => {
+    // a real pseudo-terminal: script(1) (bsdutils, Essential on Debian) runs streams-run on one; timeout sends SIGINT
+    const dataDir = tmp();
+    const cmd = `timeout --preserve-status -s INT 4 ${JSON.stringify(process.execPath)} bin/streams-run.js examples/wordcount.ts --data-dir ${JSON.stringify(dataDir)} --status-interval 0.2 --config commitIntervalMs=100`;
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const p = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '200' } });
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.on('error', reject);
+      p.on('exit', (c) => resolve({ code: c, out }));
+    });
+    expect(code, out).toBe(0);
+    const clear = '\r' + String.fromCharCode(27) + '[2K';
+    expect(out).toContain(`${clear}wordcount: in `);
+    expect(out.split(clear).some((part) => /^wordcount: in [\d,]+ rec\/s, out [\d,]+ rec\/s, lag \d+, [\d,]+ commits, [\d,]+ processed/.test(part))).toBe(true);
+    // what the terminal shows: per line, the text after the last carriage return (a redraw)
+    const visible = out.split('\n').map((l) => l.replace(/\r$/, '')).map((l) => l.split(clear).join('\r')).map((l) => l.slice(l.lastIndexOf('\r') + 1));
+    expect(visible).toContain('streams-run: wordcount running on ' + dataDir + ' (Ctrl-C to stop)');
+    expect(visible.filter((l) => l.startsWith('[word-count]: ')).length).toBeGreaterThan(5); // the app's print() lines stay whole
+    expect(visible.some((l) => l.includes('rec/s') && l.includes('[word-count]'))).toBe(false);
+    expect(visible.filter((l) => l.startsWith('streams-run: status'))).toEqual([]); // no status log lines on a TTY
+    expect(visible).toContain('streams-run: stopping (commit, close stores)...');
+    expect(visible.at(-1) === '' ? visible.at(-2) : visible.at(-1)).toBe('streams-run: stopped cleanly.');
+  }, 30_000);
 });
