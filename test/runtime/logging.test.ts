@@ -3,8 +3,12 @@
  * the text format, the in-place status line on a TTY, restore progress without guessed ETAs, and the user's own
  * line in a processing error raised through the test driver.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineApp, serdes, TopologyTestDriver } from '../../src/index.ts';
+import { defineApp, LogStore, serdes, TopologyTestDriver } from '../../src/index.ts';
+import { startApp } from '../../src/runtime/runner/start.ts';
 import { createLogger, parseFormat, parseLevel, type LogFormat, type LogLevel } from '../../src/runtime/logging/logger.ts';
 import { RestoreReporter, formatDuration } from '../../src/runtime/logging/restore-report.ts';
 import { StatusReporter } from '../../src/runtime/logging/status.ts';
@@ -124,6 +128,33 @@ describe('restore progress', () => {
     r.onProgress(progress({ restored: 1000, total: 4000 }));
     expect(text()).toBe('');
     expect(r.summary()).toBe('restoring counts 25% (1,000/4,000) ~6.0 s');
+  });
+
+  it("the runner's own progress reports carry no ETA before one can be measured (-1), 0 when done", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trib-restore-eta-'));
+    try {
+      const log = await LogStore.open(dataDir);
+      await log.admin.createTopic('in', { partitions: 1 });
+      await log.producer().sendBatch(Array.from({ length: 300 }, (_, i) => ({ topic: 'in', key: `k${i}`, value: 'v' })));
+      await log.close();
+      const app = defineApp({
+        applicationId: 'eta',
+        build(b) {
+          b.stream('in', { key: serdes.string(), value: serdes.string() }).groupByKey().count({ storeName: 'n' });
+        },
+      });
+      let running = await startApp(app, { dataDir, commitIntervalMs: 20, onLog: () => undefined });
+      for (let i = 0; i < 400 && running.store('n').get('k299') !== 1; i++) await new Promise((r) => setTimeout(r, 25));
+      await running.close();
+      fs.rmSync(path.join(dataDir, 'state'), { recursive: true, force: true });
+      const events: RestoreProgress[] = [];
+      running = await startApp(app, { dataDir, onRestore: (p) => events.push(p), onLog: () => undefined });
+      await running.close();
+      expect(events[0]).toMatchObject({ store: 'n', restored: 0, total: 300, etaMs: -1, done: false });
+      expect(events.at(-1)).toMatchObject({ store: 'n', restored: 300, total: 300, etaMs: 0, done: true });
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('formats durations for people', () => {
