@@ -45,9 +45,10 @@ describe('streams-run logging', () => {
   it('--log-format json: every stderr line is a JSON object; the processing error names the app file:line as a field', async () => {
     const dataDir = tmp();
     await seedWords(dataDir, ['{"n":"a"}', '{"m":1}']);
-    const r = await run(['test/runtime/apps/throwing-map.ts', '--data-dir', dataDir, '--log-format', 'json']).exited;
+    const r = await run(['test/runtime/apps/throwing-map.ts', '--data-dir', dataDir, '--log-format', 'json', '--log-level', 'debug']).exited;
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ level: 'debug', event: 'config', config: { commitIntervalMs: 50 } }); // the app's config, at debug
     expect(lines.find((l) => l.event === 'running')).toMatchObject({ level: 'info', applicationId: 'throwing-map' });
     const errors = lines.filter((l) => l.level === 'error');
     expect(errors).toHaveLength(1); // logged once, not again by the CLI's last-resort handler

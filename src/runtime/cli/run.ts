@@ -28,6 +28,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
   const logger = rootLogger();
+  logger.debug(`starting ${app.applicationId} with config ${JSON.stringify({ ...app.config, ...config })}`, { event: 'config', applicationId: app.applicationId, config: { ...app.config, ...config } });
   await seedSampleInput(file, opts.dataDir, (line) => logLine(logger)(line, 'info'));
   const restore = new RestoreReporter(logger);
   const status = new StatusReporter(logger, restore, { applicationId: app.applicationId, intervalMs: statusIntervalMs(opts.statusInterval, logger.interactive) });
