@@ -2,6 +2,7 @@
  * `streams-run app.ts`: starts the app, shows restore progress and a status line on stderr (logging/), and shuts
  * down gracefully on SIGINT/SIGTERM (finish the batch, commit, close stores, exit 0); a second signal exits at once.
  */
+import type { RunningApp } from '../app.ts';
 import type { StreamsConfig } from '../config.ts';
 import { startApp } from '../runner/start.ts';
 import { loadApp, type RunOptions } from './app-verbs.ts';
@@ -33,7 +34,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const restore = new RestoreReporter(logger);
   const status = new StatusReporter(logger, restore, { applicationId: app.applicationId, intervalMs: statusIntervalMs(opts.statusInterval, logger.interactive) });
   status.start();
-  let running;
+  let running: RunningApp;
   try {
     running = await startApp(app, {
       ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),

@@ -54,6 +54,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       if (m.type === 'closed') resolve();
     });
     w.on('error', (e) => {
+      o.onLog(`stopped: stream thread ${i} crashed: ${e.message}`, 'error');
       failure = failure ?? e;
       resolve();
     });
