@@ -9,7 +9,7 @@ const rooms = {
   dsl: ['api', 'serdes', 'windowing', 'topology'],
   state: ['api', 'serdes'],
   processors: ['api', 'serdes', 'windowing', 'topology', 'state'],
-  'log-client': [],
+  'log-client': ['api'],
   'log-store': ['log-client'],
   kafka: ['log-client'],
   runtime: ['api', 'serdes', 'windowing', 'topology', 'state', 'processors', 'log-client'],

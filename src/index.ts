@@ -38,3 +38,5 @@ export type {
   CleanupPolicy, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionDescription, PartitionLag,
   ProducerRecord, RecordMetadata as LogRecordMetadata, TopicConfig, TopicDescription, TopicOptions, TopicPartition,
 } from './log-store/index.ts';
+export type { ObserveOptions } from './log-client/observe.ts';
+export type { SendFromOptions } from './log-client/send-from.ts';

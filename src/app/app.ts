@@ -25,6 +25,11 @@ export interface RunningApp {
   metrics(): Record<string, unknown>;
   /** Consumer lag per input partition. */
   lag(): Promise<Record<string, number>>;
+  /**
+   * A live, cold rxjs Observable of a topic's committed records (read_committed; from 'now' by default);
+   * unsubscribing releases its consumer, close() completes it (API.md section 9).
+   */
+  observe<K = Uint8Array | null, V = Uint8Array | null>(topic: string, opts?: import('../log-client/observe.ts').ObserveOptions<K, V>): import('rxjs').Observable<import('../api/records.ts').StreamRecord<K, V>>;
   /** The error that stopped processing, or null while healthy. */
   error(): unknown;
   /** Finishes the current batch, commits, closes stores and the log. */

@@ -4,7 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { LogStore } from '../log-store/index.ts';
 import type { App, RunningApp, StartOptions } from './app.ts';
 import { checkConfigKeys, resolveConfig, type StreamsConfig } from '../runtime/config.ts';
-import { AppRunner } from '../runtime/runner/app-runner.ts';
+import { AppRunner, type RunnerOptions } from '../runtime/runner/app-runner.ts';
+import { logLine } from '../runtime/logging/logger.ts';
+import { observeTopic, ObserverRegistry, type ObserveOptions } from '../log-client/observe.ts';
 import { startThreads } from './threads.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
 import { registerIntrospection, storeInfos } from './introspect.ts';
@@ -13,7 +15,8 @@ import { httpServerFactory, type HttpAttachment } from './http-hook.ts';
 export interface StartExtras {
   /** An already open log (the CLI passes its own). */
   log?: LogStore;
-  onLog?: (line: string) => void;
+  /** Log lines of the runner (default: the process's logger, see runtime/logging/logger.ts). */
+  onLog?: RunnerOptions['onLog'];
   onRestore?: (p: RestoreProgress) => void;
 }
 
@@ -66,13 +69,13 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
     return startThreads({
       app, appModule: appModule.startsWith('file:') ? appModule : pathToFileURL(path.resolve(appModule)).href, log, dataDir,
       stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'), createTopics: createTopics ?? false,
-      overrides: rest, threads: config.numStreamThreads, onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore, onDroppedRecord,
+      overrides: rest, threads: config.numStreamThreads, onLog: onLog ?? logLine(), onRestore, onDroppedRecord,
     });
   }
   const runner = new AppRunner({
     log, topology, config, stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'),
     createTopics: createTopics ?? (overrides as { createTopics?: boolean }).createTopics ?? false,
-    onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore,
+    onLog: onLog ?? logLine(), onRestore,
   });
   try {
     await runner.start();
@@ -81,15 +84,18 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
     throw e;
   }
   let closed = false;
+  const observers = new ObserverRegistry();
   const running = {
     applicationId: app.applicationId,
     store: <S>(name: string) => runner.store(name) as S,
     metrics: () => ({ ...runner.metrics() }),
     lag: () => runner.lag(),
     error: () => runner.error,
+    observe: (topic: string, o?: ObserveOptions<unknown, unknown>) => observeTopic(log, topic, o, observers),
     async close() {
       if (closed) return;
       closed = true;
+      observers.closeAll();
       try {
         await runner.close();
       } finally {

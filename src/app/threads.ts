@@ -13,6 +13,7 @@ import type { RestoreProgress } from '../runtime/runner/restore.ts';
 import type { RunnerMetrics } from '../runtime/runner/app-runner.ts';
 import { planTopics } from '../runtime/runner/topics.ts';
 import { spread, taskIds } from '../runtime/runner/task-ids.ts';
+import { observeTopic, ObserverRegistry, type ObserveOptions } from '../log-client/observe.ts';
 import type { WorkerInput } from './worker.ts';
 import { registerIntrospection, storeInfos, type RunnerDetail } from './introspect.ts';
 import { resolveConfig } from '../runtime/config.ts';
@@ -26,13 +27,16 @@ export interface ThreadsOptions {
   createTopics: boolean;
   overrides: StreamsConfig;
   threads: number;
-  onLog: (line: string) => void;
+  onLog: NonNullable<import('../runtime/runner/app-runner.ts').RunnerOptions['onLog']>;
   onRestore?: (p: RestoreProgress) => void;
   /** app.start()'s onDroppedRecord: the threads send each dropped record here. */
   onDroppedRecord?: (e: DroppedRecord) => void;
 }
 
-interface Msg { type: string; metrics?: RunnerMetrics; detail?: RunnerDetail; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress; record?: DroppedRecord }
+interface Msg {
+  type: string; metrics?: RunnerMetrics; detail?: RunnerDetail; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress;
+  record?: DroppedRecord; level?: 'error' | 'warn' | 'info' | 'debug'; fields?: Record<string, unknown>;
+}
 
 export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const topology = o.app.topology();
@@ -57,13 +61,14 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
         details[i] = m.detail;
         if (latencies[i].length < 10_000) latencies[i].push(...m.detail.commitLatenciesMs);
       }
-      if (m.type === 'log' && m.line) o.onLog(m.line);
+      if (m.type === 'log' && m.line) o.onLog(m.line, m.level, m.fields);
       if (m.type === 'restore' && m.progress) o.onRestore?.(m.progress);
       if (m.type === 'dropped' && m.record) o.onDroppedRecord?.(m.record);
       if (m.type === 'error') failure = failure ?? new Error(`stream thread ${i}: ${m.message}`);
       if (m.type === 'closed') resolve();
     });
     w.on('error', (e) => {
+      o.onLog(`stopped: stream thread ${i} crashed: ${e.message}`, 'error');
       failure = failure ?? e;
       resolve();
     });
@@ -84,6 +89,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
   });
+  const observers = new ObserverRegistry();
   const running: RunningApp = {
     applicationId: o.app.applicationId,
     store(name: string): never {
@@ -95,7 +101,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       const dropped: Record<string, number> = {};
       for (const m of ms) for (const [k, v] of Object.entries(m.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
       return {
-        threads: groups.length, processed: sum((m) => m.processed), recordsPerSec: sum((m) => m.recordsPerSec),
+        threads: groups.length, processed: sum((m) => m.processed), produced: sum((m) => m.produced ?? 0), recordsPerSec: sum((m) => m.recordsPerSec),
         processedPerTask: Object.assign({}, ...ms.map((m) => m.processedPerTask)), commits: sum((m) => m.commits),
         dropped, skipped: sum((m) => m.skipped), restore: ms.flatMap((m) => m.restore),
         lag: Object.assign({}, ...ms.map((m) => m.lag ?? {})) as Record<string, number>,
@@ -106,7 +112,9 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       return Object.assign({}, ...metrics.map((m) => m?.lag ?? {})) as Record<string, number>;
     },
     error: () => failure,
+    observe: <K, V>(topic: string, opts?: ObserveOptions<K, V>) => observeTopic(o.log, topic, opts, observers),
     async close() {
+      observers.closeAll();
       for (const w of workers) w.postMessage({ type: 'close' });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, 30_000)))]);

@@ -36,7 +36,7 @@ try {
   const runner = new AppRunner({
     log, topology: app.topology(), config, stateDir: input.stateDir, createTopics: false,
     taskFilter: (id) => owned.has(id), threadSuffix: `-${input.thread}`,
-    onLog: (line) => post({ type: 'log', line }),
+    onLog: (line, level, fields) => post({ type: 'log', line, level, fields }),
     onRestore: (p) => post({ type: 'restore', progress: p }),
   });
   await runner.start();

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { loadApp } from '../app/load-app.ts';
 import { DEFAULT_DATA_DIR } from './open-log.ts';
 import { runApp, type RunOptions } from './run.ts';
+import { createLogger, parseFormat, parseLevel, setRootLogger } from '../runtime/logging/logger.ts';
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
@@ -23,7 +24,11 @@ export function registerAppVerbs(program: Command): void {
     .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable', collect, [])
     .option('--bootstrap <host:port>', 'run on a Kafka cluster (not available yet)')
     .option('--http <[host:]port>', 'serve queries, /metrics and the live page (binds 127.0.0.1 unless a host is given)')
+    .option('--log-level <level>', 'error | warn | info | debug', 'info')
+    .option('--log-format <format>', 'text (for people) | json (pino NDJSON, for log pipelines)', 'text')
+    .option('--status-interval <seconds>', 'status every N s: a line redrawn in place on a TTY (default 2), a log line otherwise (default 10); 0 = off')
     .action(async (file: string, opts: RunOptions) => {
+      setRootLogger(createLogger({ level: parseLevel(opts.logLevel), format: parseFormat(opts.logFormat) }));
       if (opts.bootstrap) throw new Error('--bootstrap (running on a real Kafka cluster) is not available in this version; run without it to use the built-in log.');
       await runApp(file, opts);
     });

@@ -8,6 +8,7 @@ import { registerConsume } from './consume.ts';
 import { registerProduce } from './produce.ts';
 import { registerTopics } from './topics.ts';
 import { registerQuery } from '../http/query-cli.ts';
+import { rootLogger, wasReported } from '../runtime/logging/logger.ts';
 
 export function buildProgram(): Command {
   const program = new Command('streams-run')
@@ -24,6 +25,6 @@ export function buildProgram(): Command {
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (e) {
-  process.stderr.write(`streams-run: ${(e as Error).message}\n`);
+  if (!wasReported(e)) rootLogger().error((e as Error).message);
   process.exitCode = 1;
 }

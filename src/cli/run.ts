@@ -1,6 +1,6 @@
 /**
- * `streams-run app.ts`: starts the app, shows restore progress and a status line on stderr, and shuts down
- * gracefully on SIGINT/SIGTERM (finish the batch, commit, close stores, exit 0); a second signal exits at once.
+ * `streams-run app.ts`: starts the app, shows restore progress and a status line on stderr (logging/), and shuts
+ * down gracefully on SIGINT/SIGTERM (finish the batch, commit, close stores, exit 0); a second signal exits at once.
  */
 import { checkConfigKeys, type StreamsConfig } from '../runtime/config.ts';
 import { startApp } from '../app/start.ts';
@@ -8,6 +8,10 @@ import { loadApp } from '../app/load-app.ts';
 import { seedSampleInput } from './sample-input.ts';
 import { parseHttpAddress } from '../http/address.ts';
 import '../http/register.ts';
+import type { RunningApp } from '../app/app.ts';
+import { logLine, markReported, rootLogger } from '../runtime/logging/logger.ts';
+import { RestoreReporter } from '../runtime/logging/restore-report.ts';
+import { StatusReporter } from '../runtime/logging/status.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
   const out: Record<string, unknown> = {};
@@ -27,16 +31,26 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const config = parseConfig(opts.config);
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
-  await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
-  const running = await startApp(app, {
-    ...config, appModule: file,
-    ...(opts.http ? { http: parseHttpAddress(opts.http), httpAuthToken: config.httpAuthToken } : {}), dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics,
-    onRestore: (p) => p.total > 0 && process.stderr.write(p.done
-      ? `restored ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored} records, ${p.recordsPerSec} rec/s\n`
-      : `restoring ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),
-  });
-  process.stderr.write(`streams-run: ${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)\n`);
-  if (running.httpUrl) process.stderr.write(`streams-run: http on ${running.httpUrl} (live page, /metrics, /stores)\n`);
+  const logger = rootLogger();
+  logger.debug(`starting ${app.applicationId} with config ${JSON.stringify({ ...app.config, ...config })}`, { event: 'config', applicationId: app.applicationId, config: { ...app.config, ...config } });
+  await seedSampleInput(file, opts.dataDir, (line) => logLine(logger)(line, 'info'));
+  const restore = new RestoreReporter(logger);
+  const status = new StatusReporter(logger, restore, { applicationId: app.applicationId, intervalMs: statusIntervalMs(opts.statusInterval, logger.interactive) });
+  status.start();
+  let running: RunningApp;
+  try {
+    running = await startApp(app, {
+      ...config, appModule: file,
+      ...(opts.http ? { http: parseHttpAddress(opts.http), httpAuthToken: config.httpAuthToken } : {}), dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics,
+      onLog: logLine(logger), onRestore: restore.onProgress,
+    });
+  } catch (e) {
+    status.stop();
+    throw e;
+  }
+  status.attach(running);
+  logger.info(`${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)`, { event: 'running', applicationId: app.applicationId, dataDir: opts.dataDir });
+  if (running.httpUrl) logger.info(`http on ${running.httpUrl} (live page, /metrics, /stores)`, { event: 'http', url: running.httpUrl });
   let signals = 0;
   let onSignal: () => void = () => undefined;
   try {
@@ -47,16 +61,19 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
         const err = running.error();
         if (!err || signals > 0) return;
         clearInterval(watch);
-        running.close().then(() => reject(err), () => reject(err));
+        status.stop();
+        // the runner has logged it ('stopped: ...'): the CLI's last-resort handler need not print it again
+        running.close().then(() => reject(markReported(err)), () => reject(markReported(err)));
       }, 100);
       onSignal = () => {
         signals++;
         if (signals > 1) {
-          process.stderr.write('streams-run: second signal, exiting at once (the next start recovers).\n');
+          logger.warn('second signal, exiting at once (the next start recovers).');
           process.exit(130);
         }
         clearInterval(watch);
-        process.stderr.write('streams-run: stopping (commit, close stores)...\n');
+        status.stop();
+        logger.info('stopping (commit, close stores)...', { event: 'stopping' });
         running.close().then(() => {
           const err = running.error();
           if (err) reject(err);
@@ -72,7 +89,15 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
       process.off('SIGTERM', onSignal);
     }
   }
-  process.stderr.write('streams-run: stopped cleanly.\n');
+  logger.info('stopped cleanly.', { event: 'stopped' });
+}
+
+/** --status-interval <seconds>: 2 s on a TTY (the line redrawn in place), 10 s otherwise (a log line); 0 turns it off. */
+function statusIntervalMs(opt: string | undefined, interactive: boolean): number {
+  if (opt === undefined) return interactive ? 2000 : 10_000;
+  const s = Number(opt);
+  if (!Number.isFinite(s) || s < 0) throw new Error(`--status-interval expects seconds (0 turns the status off), got '${opt}'.`);
+  return Math.round(s * 1000);
 }
 
 export interface RunOptions {
@@ -84,4 +109,7 @@ export interface RunOptions {
   config: string[];
   bootstrap?: string;
   http?: string;
+  logLevel?: string;
+  logFormat?: string;
+  statusInterval?: string;
 }

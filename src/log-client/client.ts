@@ -7,6 +7,9 @@ import type { LogBackend, RecordVisitor } from './backend.ts';
 import { ConsumerImpl, type Consumer, type ConsumerOptions } from './consumer.ts';
 import { LogStoreError } from './errors.ts';
 import { ProducerImpl, type Producer, type ProducerOptions } from './producer.ts';
+import type { Observable } from 'rxjs';
+import type { StreamRecord } from '../api/records.ts';
+import { observeTopic, ObserverRegistry, type ObserveOptions } from './observe.ts';
 import type { ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
 
 export interface Admin {
@@ -63,6 +66,14 @@ export class LogClient {
     return new ConsumerImpl(backendOf(this), opts);
   }
 
+  /** A live, cold rxjs Observable of a topic's committed records (API.md section 9; observe.ts). */
+  observe<K = Uint8Array | null, V = Uint8Array | null>(topic: string, opts?: ObserveOptions<K, V>): Observable<StreamRecord<K, V>> {
+    this.checkOpen();
+    return observeTopic(this, topic, opts, this.observers);
+  }
+
+  private readonly observers = new ObserverRegistry();
+
   /**
    * Reads up to maxRecords records of one partition from an offset, without waiting and without a
    * group (for restoring state from changelog topics). Control batches are skipped; with
@@ -97,6 +108,7 @@ export class LogClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.observers.closeAll();
     await backendOf(this).close();
   }
 }

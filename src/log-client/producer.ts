@@ -2,6 +2,8 @@
 import type { GroupOffsets, LogBackend, TxnRef } from './backend.ts';
 import { LogStoreError } from './errors.ts';
 import type { OffsetAndPartition, ProducerRecord, RecordMetadata } from './types.ts';
+import type { Observable } from 'rxjs';
+import { sendFrom, type SendFromOptions } from './send-from.ts';
 
 export interface ProducerOptions {
   /** Enables transactions (exactly-once): a newer producer with the same id fences this one. */
@@ -21,6 +23,11 @@ export interface Producer {
   commitTransaction(): Promise<void>;
   /** Discards the transaction: read_committed consumers never see its records. */
   abortTransaction(): Promise<void>;
+  /**
+   * Sends every record an rxjs Observable emits, in order and in batches; resolves with the count when it
+   * completes, rejects on its error after sending what came before (API.md section 9; send-from.ts).
+   */
+  sendFrom(source: Observable<ProducerRecord>, opts?: SendFromOptions): Promise<number>;
   /** Waits for all sends issued so far. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -52,6 +59,10 @@ export class ProducerImpl implements Producer {
     if (this.closed) throw new LogStoreError('CLOSED', 'the producer is closed');
     if (this.txn && !this.inTxn)
       throw new LogStoreError('INVALID_TXN_STATE', `producer '${this.opts.transactionalId}' is transactional: call beginTransaction() before sending`);
+  }
+
+  sendFrom(source: Observable<ProducerRecord>, opts?: SendFromOptions): Promise<number> {
+    return sendFrom(this, source, opts);
   }
 
   send(record: ProducerRecord): Promise<RecordMetadata> {

@@ -4,11 +4,16 @@
  */
 import type { Headers } from '../api/records.ts';
 import type { ExceptionHandlerConfig } from './config.ts';
+import { userFrame } from './logging/user-frame.ts';
 
 export class ProcessingError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Where it happened (for structured logs): the record's position, the operator, the user's own line. */
+  readonly details?: { kind: string; topic: string; partition: number; offset: number; operator: string; at: string | null };
+
+  constructor(message: string, options?: { cause?: unknown; details?: ProcessingError['details'] }) {
     super(message, options);
     this.name = 'ProcessingError';
+    if (options?.details) this.details = options.details;
   }
 }
 
@@ -32,14 +37,16 @@ export interface ErrorSink {
 
 export function handleError(task: ErrorSink, kind: 'deserialization' | 'processing' | 'production', handler: ExceptionHandlerConfig, e: unknown, at: ErrorPosition): void {
   if (e instanceof ProcessingError) throw e;
-  const msg = e instanceof Error ? e.message : String(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const frame = userFrame(e);
+  const msg = message + (frame ? ` (at ${frame})` : '');
   const where = `topic ${at.topic}, partition ${at.partition}, offset ${at.offset}, operator ${at.operator}`;
   const key = `${kind}ExceptionHandler` as const;
   if (handler === 'fail') {
     throw new ProcessingError(
       `${kind} error at ${where}: ${msg}. The record was not processed and nothing after it is committed; ` +
       `set config ${key} to 'continue' to skip such records or to { deadLetterTopic: '<topic>' } to keep them aside.`,
-      { cause: e },
+      { cause: e, details: { kind, topic: at.topic, partition: at.partition, offset: at.offset, operator: at.operator, at: frame } },
     );
   }
   task.metrics.skipped++;
@@ -50,7 +57,7 @@ export function handleError(task: ErrorSink, kind: 'deserialization' | 'processi
   const headers: Headers = {
     ...(at.headers ?? {}),
     '__streams.errors.exception': e instanceof Error ? e.name : 'Error',
-    '__streams.errors.message': msg,
+    '__streams.errors.message': message,
     '__streams.errors.topic': at.topic,
     '__streams.errors.partition': String(at.partition),
     '__streams.errors.offset': String(at.offset),

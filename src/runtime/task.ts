@@ -57,6 +57,8 @@ export interface TaskMetrics {
   /** Dropped records per operator, then reason (Kafka's dropped-records metric, labelled). */
   droppedBy: Record<string, Record<string, number>>;
   skipped: number;
+  /** Records sent to sink topics (outputs, repartition and dead-letter topics; changelogs not included). */
+  sent: number;
 }
 
 export class Task implements TaskServices {
@@ -64,7 +66,7 @@ export class Task implements TaskServices {
   readonly taskId: string;
   readonly partition: number;
   readonly config: ResolvedConfig;
-  readonly metrics: TaskMetrics = { processed: 0, dropped: {}, droppedBy: {}, skipped: 0 };
+  readonly metrics: TaskMetrics = { processed: 0, dropped: {}, droppedBy: {}, skipped: 0, sent: 0 };
   private streamTimeMs = -1;
   private meta: { topic: string; partition: number; offset: number } | null = null;
   private current: RecordContext = { timestamp: -1, topic: '', partition: -1, offset: -1 };
@@ -233,6 +235,7 @@ export class Task implements TaskServices {
     this.setup.log?.(message);
   }
   send(topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers | undefined, partition: number | undefined): void {
+    this.metrics.sent++;
     this.setup.output.send(topic, partition, key, value, timestamp, headers);
   }
   getStore<T>(name: string, by: string): T {

@@ -5,6 +5,7 @@
 import { bigint64 } from './bigint64.ts';
 import { bytes } from './bytes.ts';
 import { float64 } from './float64.ts';
+import { immutable } from './immutable.ts';
 import { int32 } from './int32.ts';
 import { int64 } from './int64.ts';
 import { json } from './json.ts';
@@ -16,6 +17,7 @@ import { voidSerde } from './void.ts';
 export const serdes = Object.freeze({
   string,
   json,
+  immutable,
   int32,
   int64,
   bigint64,

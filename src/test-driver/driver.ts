@@ -45,6 +45,8 @@ export class TopologyTestDriver {
   private ready: Promise<void>;
   private failed: unknown = null;
   private closed = false;
+  /** TestOutputTopic.observe() subscribers: per topic, called with each captured record; `done` at close(). */
+  private readonly taps = new Map<string, Set<{ record(r: RawRecord): void; done(): void }>>();
 
   constructor(app: AppLike | Topology, options: TestDriverOptions = {}) {
     const isApp = !(app instanceof Object && 'subtopologies' in app);
@@ -90,6 +92,7 @@ export class TopologyTestDriver {
     let list = this.outputs.get(topic);
     if (!list) this.outputs.set(topic, (list = new RecordQueue()));
     list.push(rec);
+    if (this.taps.size) this.taps.get(topic)?.forEach((t) => t.record(rec));
     if (this.task?.sourceFor(topic)) this.pending.queue(topic, undefined).push(rec);
   }
 
@@ -141,7 +144,7 @@ export class TopologyTestDriver {
     const store = [...this.topology.stores.values()].find((s) => changelogTopic(this.config.applicationId, s.name) === topic);
     const ks = (keySerde ?? bindDefaultSerde(sink?.keySerde ?? store?.keySerde, this.config.defaultKeySerde)) as Serde<K>;
     const vs = (valueSerde ?? sink?.valueSerde ?? store?.valueSerde ?? this.config.defaultValueSerde) as Serde<V>;
-    return new TestOutputTopic<K, V>(() => this.outputQueue(topic), topic, ks, vs);
+    return new TestOutputTopic<K, V>(() => this.outputQueue(topic), (tap) => this.tapOutput(topic, tap), topic, ks, vs);
   }
 
   /** The captured records of a topic, consumed in order. */
@@ -208,5 +211,22 @@ export class TopologyTestDriver {
     await this.task?.flush();
     await this.task?.close();
     await this.globalTask?.close();
+    for (const set of this.taps.values()) for (const t of set) t.done();
+    this.taps.clear();
+  }
+
+  /** TestOutputTopic.observe(): the records captured on `topic` from now on, then `done` at close(); returns the unsubscribe. */
+  private tapOutput(topic: string, tap: { record(r: RawRecord): void; done(): void }): () => void {
+    if (this.closed) {
+      tap.done();
+      return () => undefined;
+    }
+    let set = this.taps.get(topic);
+    if (!set) this.taps.set(topic, (set = new Set()));
+    set.add(tap);
+    return () => {
+      set.delete(tap);
+      if (!set.size && this.taps.get(topic) === set) this.taps.delete(topic);
+    };
   }
 }

@@ -1,4 +1,5 @@
 /** TestOutputTopic: reads what the topology wrote to a topic, deserialized (API.md section 4). Reads are synchronous. */
+import { Observable } from 'rxjs';
 import type { KeyValue, StreamRecord } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
 import type { RawRecord, RecordQueue } from './record-queue.ts';
@@ -6,6 +7,8 @@ import type { RawRecord, RecordQueue } from './record-queue.ts';
 export class TestOutputTopic<K, V> {
   constructor(
     private readonly queue: () => RecordQueue<RawRecord>,
+    /** Calls `tap` with each record captured from now on and `done` at driver.close(); returns the unsubscribe. */
+    private readonly tapOutput: (tap: { record(r: RawRecord): void; done(): void }) => () => void,
     readonly topic: string,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
@@ -18,7 +21,10 @@ export class TestOutputTopic<K, V> {
   }
 
   readRecord(): StreamRecord<K, V> {
-    const r = this.take();
+    return this.decode(this.take());
+  }
+
+  private decode(r: RawRecord): StreamRecord<K, V> {
     const rec: StreamRecord<K, V> = {
       key: this.keySerde.deserialize(r.key, this.topic),
       value: this.valueSerde.deserialize(r.value, this.topic),
@@ -69,6 +75,25 @@ export class TestOutputTopic<K, V> {
       out.set(existing ?? key, value);
     }
     return out;
+  }
+
+  /**
+   * An rxjs Observable of this topic's records (API.md section 9): the records queued now, then each record later
+   * pipes produce, as they are produced; it completes at driver.close(). It does not consume: the read methods
+   * still return the same records. Each subscription starts over from the records queued at that time.
+   */
+  observe(): Observable<StreamRecord<K, V>> {
+    return new Observable<StreamRecord<K, V>>((sub) => {
+      const emit = (r: RawRecord) => {
+        try {
+          sub.next(this.decode(r));
+        } catch (e) {
+          sub.error(e);
+        }
+      };
+      this.queue().forEach(emit);
+      return this.tapOutput({ record: emit, done: () => sub.complete() });
+    });
   }
 
   isEmpty(): boolean {

@@ -16,6 +16,11 @@ export class RecordQueue<T> {
     this.items.push(item);
   }
 
+  /** Visits the queued items, oldest first, without removing them. */
+  forEach(f: (item: T) => void): void {
+    for (let i = this.head; i < this.items.length; i++) f(this.items[i] as T);
+  }
+
   peek(): T | undefined {
     return this.items[this.head];
   }

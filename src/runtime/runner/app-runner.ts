@@ -30,7 +30,8 @@ export interface RunnerOptions {
   config: ResolvedConfig;
   stateDir: string;
   createTopics: boolean;
-  onLog?: (line: string) => void;
+  /** Log lines: task warnings (level warn, the default) and a stopped loop (level error, with the error's details). */
+  onLog?: (line: string, level?: 'error' | 'warn' | 'info' | 'debug', fields?: Record<string, unknown>) => void;
   onRestore?: (p: RestoreProgress) => void;
   /** Stream threads: only the tasks this thread owns (all when absent). */
   taskFilter?: (taskId: string) => boolean;
@@ -40,6 +41,8 @@ export interface RunnerOptions {
 
 export interface RunnerMetrics {
   processed: number;
+  /** Records sent to sink topics (see TaskMetrics.sent). */
+  produced: number;
   processedPerTask: Record<string, number>;
   recordsPerSec: number;
   commits: number;
@@ -115,7 +118,7 @@ export class AppRunner {
     if (this.eos) this.producer.beginTransaction();
     this.loopDone = this.loop().catch((e) => {
       this.failure = e;
-      this.o.onLog?.(`streams-run: stopped: ${(e as Error).message}`);
+      this.o.onLog?.(`stopped: ${(e as Error).message}`, 'error', (e as { details?: Record<string, unknown> }).details);
     });
   }
 
@@ -238,14 +241,16 @@ export class AppRunner {
     const dropped: Record<string, number> = {};
     let processed = 0;
     let skipped = 0;
+    let produced = 0;
     for (const [id, ts] of this.tasks.tasks) {
       perTask[id] = ts.task.metrics.processed;
+      produced += ts.task.metrics.sent;
       processed += ts.task.metrics.processed;
       skipped += ts.task.metrics.skipped;
       for (const [k, v] of Object.entries(ts.task.metrics.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
     }
     return {
-      processed, processedPerTask: perTask, recordsPerSec: Math.round(processed / Math.max(0.001, (Date.now() - this.started) / 1000)),
+      processed, produced, processedPerTask: perTask, recordsPerSec: Math.round(processed / Math.max(0.001, (Date.now() - this.started) / 1000)),
       commits: this.metricsState.commits, lastCommitMs: this.metricsState.lastCommitMs, dropped, skipped,
       restore: [...this.tasks.restoreProgress.values()], lag: { ...this.lagCache },
     };

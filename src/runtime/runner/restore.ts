@@ -17,6 +17,7 @@ export interface RestoreProgress {
   restored: number;
   total: number;
   recordsPerSec: number;
+  /** Remaining time at the rate measured so far; -1 while unknown (before a second of progress), 0 when done. */
   etaMs: number;
   done: boolean;
 }
@@ -40,7 +41,7 @@ export async function restoreStore(
     const rate = restored / Math.max(0.001, (now - began) / 1000);
     onProgress?.({
       store: handle.spec.name, topic, partition, from: first, restored, total, recordsPerSec: Math.round(rate),
-      etaMs: done ? 0 : Math.round(((total - restored) / Math.max(rate, 1)) * 1000), done,
+      etaMs: done ? 0 : now - began < 1000 || restored === 0 ? -1 : Math.round(((total - restored) / rate) * 1000), done,
     });
   };
   if (total > 0) report(false);
