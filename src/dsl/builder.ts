@@ -10,8 +10,8 @@ import { KTableImpl, type KTable } from './ktable.ts';
 import { GlobalKTableImpl, type GlobalKTable } from './global-ktable.ts';
 
 export class StreamsBuilder {
-  /** @internal the graph under construction. */
-  readonly graph = new TopologyGraph();
+  /** The graph under construction. */
+  private readonly graph = new TopologyGraph();
   private built: Topology | null = null;
 
   /** A stream from one topic, several topics or every topic matching a RegExp. */

@@ -12,11 +12,11 @@ export class Topology {
   private readonly childMap = new Map<string, string[]>();
 
   private constructor(
-    readonly nodes: ReadonlyMap<string, GraphNode>,
-    readonly order: readonly string[],
-    readonly stores: ReadonlyMap<string, StoreSpec>,
-    readonly sendOldValues: ReadonlySet<string>,
-    readonly copartitionGroups: readonly (readonly string[])[],
+    /** @internal */ readonly nodes: ReadonlyMap<string, GraphNode>,
+    /** @internal */ readonly order: readonly string[],
+    /** @internal */ readonly stores: ReadonlyMap<string, StoreSpec>,
+    /** @internal */ readonly sendOldValues: ReadonlySet<string>,
+    /** @internal */ readonly copartitionGroups: readonly (readonly string[])[],
   ) {
     for (const name of order) this.childMap.set(name, []);
     for (const name of order) {
@@ -26,6 +26,7 @@ export class Topology {
     this.subtopologies = computeSubtopologies(this);
   }
 
+  /** @internal */
   readonly subtopologies: readonly Subtopology[];
 
   /** @internal */
@@ -37,34 +38,39 @@ export class Topology {
     return new Topology(nodes, [...graph.order], stores, sendOld, graph.copartitionGroups.map((g) => [...g]));
   }
 
+  /** @internal */
   children(name: string): readonly string[] {
     return this.childMap.get(name) ?? [];
   }
 
+  /** @internal */
   node(name: string): GraphNode {
     const n = this.nodes.get(name);
     if (!n) throw new Error(`Topology has no node named '${name}'.`);
     return n;
   }
 
+  /** @internal */
   sources(): SourceNode[] {
     return this.order.map((n) => this.nodes.get(n)!).filter((n): n is SourceNode => n.type === 'source');
   }
 
+  /** @internal */
   sinks(): SinkNode[] {
     return this.order.map((n) => this.nodes.get(n)!).filter((n): n is SinkNode => n.type === 'sink');
   }
 
+  /** @internal */
   processors(): ProcessorNode[] {
     return this.order.map((n) => this.nodes.get(n)!).filter((n): n is ProcessorNode => n.type === 'processor');
   }
 
-  /** The source node reading `topic` (by name or pattern), if any. */
+  /** @internal The source node reading `topic` (by name or pattern), if any. */
   sourceFor(topic: string): SourceNode | undefined {
     return this.sources().find((s) => s.topics.includes(topic) || (s.pattern !== undefined && s.pattern.test(topic) && !s.internal));
   }
 
-  /** The first sink writing to `topic` by name, if any. */
+  /** @internal The first sink writing to `topic` by name, if any. */
   sinkFor(topic: string): SinkNode | undefined {
     return this.sinks().find((s) => s.topic === topic);
   }
