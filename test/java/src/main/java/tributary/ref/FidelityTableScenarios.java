@@ -350,7 +350,7 @@ final class FidelityTableScenarios {
                     .dsl(b -> wt(b, v, op))
                     .in("a").in("b").out("output", wtKey(v), S).bothCaching();
                 // base time from 100: issue 10 part 2 (session lookups below time 0) is covered by its own scenarios
-                l.add(random(s, seed, 60, List.of("a", "b"), false, tables ? 15 : 0, 100));
+                l.add(random(s, seed, 60, List.of("a", "b"), false, tables ? 15 : 0, 0));
             }
         }
         // ---------- family b: materialized filter / mapValues under groupBy with deletes, seeded random ----------
