@@ -31,4 +31,6 @@ export default tseslint.config(
   layered('topology', ['runtime', 'state', 'log-store']),
   layered('log-store', ['dsl', 'topology', 'runtime', 'state', 'windowing']),
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  // Plain JavaScript run by Node (bin/, scripts/, the worker entry, the package test's apps).
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } } },
 );

@@ -74,7 +74,13 @@ type AnyFn = (...args: never[]) => unknown;
 const u = <F>(f: F) => f as unknown as (a: unknown, b: unknown) => never;
 
 export class KStreamImpl<K, V> implements KStream<K, V> {
-  constructor(readonly state: StreamState) {}
+  /** @internal the DSL handle's graph state. */
+  readonly state: StreamState;
+
+  /** @internal */
+  constructor(state: StreamState) {
+    this.state = state;
+  }
 
   private next<K2, V2>(s: StreamState): KStream<K2, V2> {
     return new KStreamImpl<K2, V2>(s);

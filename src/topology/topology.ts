@@ -11,13 +11,25 @@ import { resolveOldValues } from './old-values.ts';
 export class Topology {
   private readonly childMap = new Map<string, string[]>();
 
+  // The graph, for the runtime and the test driver: @internal members are left out of the package's types.
+  /** @internal */ readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** @internal */ readonly order: readonly string[];
+  /** @internal */ readonly stores: ReadonlyMap<string, StoreSpec>;
+  /** @internal */ readonly sendOldValues: ReadonlySet<string>;
+  /** @internal */ readonly copartitionGroups: readonly (readonly string[])[];
+
   private constructor(
-    readonly nodes: ReadonlyMap<string, GraphNode>,
-    readonly order: readonly string[],
-    readonly stores: ReadonlyMap<string, StoreSpec>,
-    readonly sendOldValues: ReadonlySet<string>,
-    readonly copartitionGroups: readonly (readonly string[])[],
+    nodes: ReadonlyMap<string, GraphNode>,
+    order: readonly string[],
+    stores: ReadonlyMap<string, StoreSpec>,
+    sendOldValues: ReadonlySet<string>,
+    copartitionGroups: readonly (readonly string[])[],
   ) {
+    this.nodes = nodes;
+    this.order = order;
+    this.stores = stores;
+    this.sendOldValues = sendOldValues;
+    this.copartitionGroups = copartitionGroups;
     for (const name of order) this.childMap.set(name, []);
     for (const name of order) {
       const n = nodes.get(name)!;
@@ -26,6 +38,7 @@ export class Topology {
     this.subtopologies = computeSubtopologies(this);
   }
 
+  /** @internal */
   readonly subtopologies: readonly Subtopology[];
 
   /** @internal */
@@ -37,34 +50,41 @@ export class Topology {
     return new Topology(nodes, [...graph.order], stores, sendOld, graph.copartitionGroups.map((g) => [...g]));
   }
 
+  /** @internal */
   children(name: string): readonly string[] {
     return this.childMap.get(name) ?? [];
   }
 
+  /** @internal */
   node(name: string): GraphNode {
     const n = this.nodes.get(name);
     if (!n) throw new Error(`Topology has no node named '${name}'.`);
     return n;
   }
 
+  /** @internal */
   sources(): SourceNode[] {
     return this.order.map((n) => this.nodes.get(n)!).filter((n): n is SourceNode => n.type === 'source');
   }
 
+  /** @internal */
   sinks(): SinkNode[] {
     return this.order.map((n) => this.nodes.get(n)!).filter((n): n is SinkNode => n.type === 'sink');
   }
 
+  /** @internal */
   processors(): ProcessorNode[] {
     return this.order.map((n) => this.nodes.get(n)!).filter((n): n is ProcessorNode => n.type === 'processor');
   }
 
   /** The source node reading `topic` (by name or pattern), if any. */
+  /** @internal */
   sourceFor(topic: string): SourceNode | undefined {
     return this.sources().find((s) => s.topics.includes(topic) || (s.pattern !== undefined && s.pattern.test(topic) && !s.internal));
   }
 
   /** The first sink writing to `topic` by name, if any. */
+  /** @internal */
   sinkFor(topic: string): SinkNode | undefined {
     return this.sinks().find((s) => s.topic === topic);
   }

@@ -1,19 +1,17 @@
 /**
  * App verbs: `streams-run app.ts` (run; the default verb) and `streams-run describe app.ts`.
- * The app module is loaded with tsx (registered by bin/streams-run.js), so .ts/.mts/.js/.mjs need no build step.
+ * `.js`/`.mjs` app modules load with plain Node, `.ts`/`.mts` through tsx (load-module.ts): no build step.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import type { App } from '../app.ts';
+import { importUserModule } from './load-module.ts';
 import { DEFAULT_DATA_DIR } from './open-log.ts';
 import { runApp } from './run.ts';
 
 export async function loadApp(file: string): Promise<App> {
-  const url = pathToFileURL(path.resolve(file)).href;
   let mod: { default?: unknown };
   try {
-    mod = (await import(url)) as { default?: unknown };
+    mod = await importUserModule(file);
   } catch (e) {
     throw new Error(`cannot load app module ${file}: ${(e as Error).message}`);
   }

@@ -5,12 +5,14 @@
 import { Command } from 'commander';
 import { registerAppVerbs } from './app-verbs.ts';
 import { registerConsume } from './consume.ts';
+import { packageVersion } from './package-info.ts';
 import { registerProduce } from './produce.ts';
 import { registerTopics } from './topics.ts';
 
 export function buildProgram(): Command {
   const program = new Command('streams-run')
     .description('Tributary: Kafka Streams for TypeScript, with a built-in partitioned log')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
   registerTopics(program);
   registerProduce(program);

@@ -14,6 +14,7 @@ export class TestInputTopic<K, V> {
   private currentTime: number;
   private readonly advance: number;
 
+  /** @internal created by TopologyTestDriver.createInputTopic / createOutputTopic. */
   constructor(
     private readonly driver: TopologyTestDriver,
     readonly topic: string,

@@ -5,6 +5,7 @@ import type { RawRecord, TopologyTestDriver } from './driver.ts';
 import type { RecordQueue } from './record-queue.ts';
 
 export class TestOutputTopic<K, V> {
+  /** @internal created by TopologyTestDriver.createInputTopic / createOutputTopic. */
   constructor(
     private readonly driver: TopologyTestDriver,
     readonly topic: string,
