@@ -29,7 +29,7 @@ export function registerTopics(program: Command): void {
     .option('--segment-bytes <bytes>', 'segment size', int)
     .option('--segment-ms <ms>', 'segment age before rolling', int)
     .action(async (name: string, o: { dataDir: string; partitions: number; cleanupPolicy: 'delete'; retentionMs?: number; retentionBytes?: number; segmentBytes?: number; segmentMs?: number }) => {
-      const log = await openLog(o.dataDir);
+      const log = await openLog(o.dataDir, { create: true });
       try {
         await log.admin.createTopic(name, {
           partitions: o.partitions, cleanupPolicy: o.cleanupPolicy, retentionMs: o.retentionMs,
