@@ -38,7 +38,7 @@ describe('produce: the envelope rule (API.md section 6)', () => {
     expect(p.code).toBe(0);
     const c = await cli(['consume', 'n', '--from-beginning', '--key-format', 'session:string', '--value-format', 'int64', ...d]);
     expect(c.stdout).toContain('"key":{"key":"a","window":{"start":60000,"end":120000}},"value":9223372036854775807,');
-    expect(jsonLines(c.stdout).map((r) => r.value)).toEqual([9223372036854775807, 42, -7]);
+    expect(jsonLines(c.stdout).map((r) => r.value).slice(1)).toEqual([42, -7]); // the first one: exact in the raw line above
 
     await cli(['produce', 'j', '--create-topics', ...d], '{"value":{"ok":1}}\nnot json\n{"value":[2]}\n');
     const j = await cli(['consume', 'j', '--from-beginning', '--value-format', 'json', ...d]);
