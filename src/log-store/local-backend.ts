@@ -26,6 +26,7 @@ import {
 import { partitionForKey } from './murmur2.ts';
 import { PartitionLog } from './partition-log.ts';
 import { CONTROL_ABORT, CONTROL_COMMIT, type RecordIn, type RecordVisitor } from './record-batch.ts';
+import { warnPastRetention } from './retention-warning.ts';
 import { validateTopicName } from './topic-name.ts';
 import {
   DEFAULT_TOPIC_CONFIG, type ConsumerRecord, type FsyncPolicy, type Isolation, type OffsetAndPartition, type PartitionLag,
@@ -40,6 +41,8 @@ export interface LocalOptions {
   autoCreateTopics?: boolean;
   /** Clock (ms), for tests. */
   now?: () => number;
+  /** Where warnings go (a record past its topic's retention); default process.emitWarning. */
+  onWarning?: (topic: string, timestamp: number, retentionMs: number) => void;
 }
 
 const MAX_BATCH_RECORDS = 1000;
@@ -84,8 +87,11 @@ export class LocalBackend implements LogBackend {
   readonly policy: FsyncPolicy;
   readonly now: () => number;
   private readonly autoCreate: boolean;
+  private readonly onWarning: NonNullable<LocalOptions['onWarning']>;
+  private readonly warnedPastRetention = new Set<string>();
 
   private constructor(readonly dir: string, opts: LocalOptions) {
+    this.onWarning = opts.onWarning ?? warnPastRetention;
     this.policy = opts.fsync ?? 'none';
     this.now = opts.now ?? Date.now;
     this.autoCreate = opts.autoCreateTopics ?? true;
@@ -294,6 +300,12 @@ export class LocalBackend implements LogBackend {
       if (!key && t.config.cleanupPolicy.includes('compact'))
         throw new LogStoreError('INVALID_RECORD', `topic '${r.topic}' is compacted (cleanupPolicy '${t.config.cleanupPolicy}'): every record needs a key`);
       const log = t.parts[this.choosePartition(t, r.topic, r, key)];
+      const c = t.config;
+      if (r.timestamp !== undefined && c.retentionMs >= 0 && r.timestamp < now - c.retentionMs && c.cleanupPolicy.includes('delete')
+        && c.timestampType === 'CreateTime' && !this.warnedPastRetention.has(r.topic)) {
+        this.warnedPastRetention.add(r.topic);
+        this.onWarning(r.topic, r.timestamp, c.retentionMs);
+      }
       let g = groups.get(log);
       if (!g) groups.set(log, (g = { recs: [], idx: [] }));
       g.recs.push(key === r.key ? r : { key, value: r.value, timestamp: r.timestamp, headers: r.headers });

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { App } from '../app.ts';
 import { importUserModule } from './load-module.ts';
 import { DEFAULT_DATA_DIR } from './open-log.ts';
+import { positiveInt } from './options.ts';
 import { runApp } from './run.ts';
 
 export async function loadApp(file: string): Promise<App> {
@@ -32,10 +33,10 @@ export function registerAppVerbs(program: Command): void {
     .description('run an app (a module whose default export is defineApp(...)) on the built-in log')
     .option('--data-dir <dir>', 'data directory of the built-in log', DEFAULT_DATA_DIR)
     .option('--state-dir <dir>', 'state directory (default <data-dir>/state)')
-    .option('--threads <n>', 'stream threads (numStreamThreads)')
+    .option('--threads <n>', 'stream threads (numStreamThreads, >= 1)', positiveInt('--threads'))
     .option('--guarantee <g>', 'at_least_once | exactly_once')
     .option('--create-topics', 'create missing source topics (1 partition)')
-    .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable', collect, [])
+    .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable; JSON values parse (--config processingExceptionHandler=\'{"deadLetterTopic":"dlq"}\')', collect, [])
     .option('--bootstrap <host:port>', 'run on a Kafka cluster (not available yet)')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.bootstrap) throw new Error('--bootstrap (running on a real Kafka cluster) is not available in this version; run without it to use the built-in log.');
@@ -54,7 +55,7 @@ export function registerAppVerbs(program: Command): void {
 export interface RunOptions {
   dataDir: string;
   stateDir?: string;
-  threads?: string;
+  threads?: number;
   guarantee?: string;
   createTopics?: boolean;
   config: string[];

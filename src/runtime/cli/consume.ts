@@ -36,7 +36,7 @@ export function formatRecord(r: ConsumerRecord, keyFormat: Format = STRING, valu
 
 interface ConsumeOptions {
   dataDir: string; group?: string; fromBeginning?: boolean; follow?: boolean; max?: number; readCommitted?: boolean;
-  keyFormat: Format; valueFormat: Format;
+  keyFormat?: Format; valueFormat?: Format;
 }
 
 export function registerConsume(program: Command): void {
@@ -48,8 +48,8 @@ export function registerConsume(program: Command): void {
     .option('--follow', 'keep waiting for new records (Ctrl-C to stop)')
     .option('--max <n>', 'stop after n records', positiveInt('--max'))
     .option('--read-committed', 'skip pending and aborted transactional records')
-    .option('--key-format <f>', 'decode keys as string | json | int32 | int64 | float64 | base64 | windowed:<F> | session:<F>', optionFormat(true), STRING)
-    .option('--value-format <f>', 'decode values as string | json | int32 | int64 | float64 | base64', optionFormat(false), parseFormat('string', false))
+    .option('--key-format <f>', 'decode keys as string | json | int32 | int64 | float64 | base64 | windowed:<F> | session:<F> (default string)', optionFormat(true))
+    .option('--value-format <f>', 'decode values as string | json | int32 | int64 | float64 | base64 (default string)', optionFormat(false))
     .action(async (topic: string, o: ConsumeOptions) => {
       const log = await openLog(o.dataDir);
       let undecodable = 0;
@@ -73,7 +73,7 @@ export function registerConsume(program: Command): void {
           while (!stop) {
             const batch = await c.poll({ timeoutMs: o.follow ? 500 : 200, maxRecords: o.max ? Math.min(500, o.max - n) : 500 });
             if (batch.length) {
-              process.stdout.write(batch.map((r) => formatRecord(r, o.keyFormat, o.valueFormat, onError)).join('\n') + '\n');
+              process.stdout.write(batch.map((r) => formatRecord(r, o.keyFormat ?? STRING, o.valueFormat ?? STRING, onError)).join('\n') + '\n');
               n += batch.length;
               if (o.group) await c.commit();
             } else if (!o.follow) break;

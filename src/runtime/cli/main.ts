@@ -5,15 +5,27 @@
 import { Command } from 'commander';
 import { registerAppVerbs } from './app-verbs.ts';
 import { registerConsume } from './consume.ts';
+import { printFatal } from './fatal.ts';
 import { packageVersion } from './package-info.ts';
 import { registerProduce } from './produce.ts';
 import { registerTopics } from './topics.ts';
 
+const EXAMPLES = `
+Examples:
+  streams-run app.ts                                   run an app on the built-in log in ./.tributary
+  streams-run app.ts --threads 2 --guarantee exactly_once --create-topics
+  streams-run describe app.ts --format mermaid
+  streams-run topics create orders --partitions 4
+  echo 'the quick brown fox' | streams-run produce text-lines
+  streams-run consume word-counts --from-beginning --value-format int64`;
+
 export function buildProgram(): Command {
   const program = new Command('streams-run')
     .description('Tributary: Kafka Streams for TypeScript, with a built-in partitioned log')
+    .usage('<app.ts|app.mjs> [options]     run an app (the default command; see run --help)\n       streams-run <command> [options]')
     .version(packageVersion(), '-V, --version', 'print the version')
-    .showHelpAfterError();
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXAMPLES);
   registerTopics(program);
   registerProduce(program);
   registerConsume(program);
@@ -22,8 +34,10 @@ export function buildProgram(): Command {
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  const program = buildProgram();
+  if (process.argv.length <= 2) program.help({ error: true });
+  await program.parseAsync(process.argv);
 } catch (e) {
-  process.stderr.write(`streams-run: ${(e as Error).message}\n`);
+  printFatal(e);
   process.exitCode = 1;
 }

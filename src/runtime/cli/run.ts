@@ -5,25 +5,15 @@
 import type { StreamsConfig } from '../config.ts';
 import { startApp } from '../runner/start.ts';
 import { loadApp, type RunOptions } from './app-verbs.ts';
+import { markReported } from './fatal.ts';
+import { parseConfigPairs } from './options.ts';
 import { seedSampleInput } from './sample-input.ts';
-
-function parseConfig(pairs: string[]): StreamsConfig {
-  const out: StreamsConfig = {};
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i <= 0) throw new Error(`--config expects key=value, got '${p}'.`);
-    const key = p.slice(0, i);
-    const raw = p.slice(i + 1);
-    out[key] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
-  }
-  return out;
-}
 
 export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const app = await loadApp(file);
-  const config = parseConfig(opts.config);
+  const config = parseConfigPairs(opts.config) as StreamsConfig;
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
-  if (opts.threads) config.numStreamThreads = Number(opts.threads);
+  if (opts.threads !== undefined) config.numStreamThreads = opts.threads;
   await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
   const running = await startApp(app, {
     ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
@@ -42,7 +32,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
         const err = running.error();
         if (!err || signals > 0) return;
         clearInterval(watch);
-        running.close().then(() => reject(err), () => reject(err));
+        running.close().then(() => reject(markReported(err)), () => reject(markReported(err)));
       }, 100);
       onSignal = () => {
         signals++;
