@@ -25,7 +25,8 @@ import {
 } from './internal-topics.ts';
 import { partitionForKey } from './murmur2.ts';
 import { PartitionLog } from './partition-log.ts';
-import { CONTROL_ABORT, CONTROL_COMMIT, type RecordIn, type RecordVisitor } from './record-batch.ts';
+import { CONTROL_ABORT, CONTROL_COMMIT, HEADER_SIZE, type RecordIn, type RecordVisitor } from './record-batch.ts';
+import { singleRecordBatchSize, sizeInBatch, tooLargeMessage } from './record-size.ts';
 import { warnPastRetention } from './retention-warning.ts';
 import { validateTopicName } from './topic-name.ts';
 import {
@@ -67,6 +68,7 @@ export function normalizeConfig(name: string, o: TopicOptions): TopicConfig {
     if (typeof c[k] !== 'number' || Number.isNaN(c[k]) || c[k] < -1) throw bad(`${k} must be a number >= -1 (-1 = unlimited), got ${c[k]}`);
   if (!Number.isInteger(c.segmentBytes) || c.segmentBytes < 14 || c.segmentBytes > 2 ** 31 - 1) throw bad(`segmentBytes must be an integer in [14, 2^31-1], got ${c.segmentBytes}`);
   if (c.timestampType !== 'CreateTime' && c.timestampType !== 'LogAppendTime') throw bad(`timestampType must be 'CreateTime' or 'LogAppendTime'`);
+  if (!Number.isInteger(c.maxMessageBytes) || c.maxMessageBytes < 100 || c.maxMessageBytes > 2 ** 31 - 1) throw bad(`maxMessageBytes must be an integer in [100, 2^31-1], got ${c.maxMessageBytes}`);
   return c;
 }
 
@@ -132,7 +134,8 @@ export class LocalBackend implements LogBackend {
     let meta: { topics: Record<string, TopicConfig> } = { topics: {} };
     if (fs.existsSync(this.metaPath())) meta = JSON.parse(fs.readFileSync(this.metaPath(), 'utf8'));
     const now = this.now();
-    for (const [name, config] of Object.entries(meta.topics)) {
+    for (const [name, stored] of Object.entries(meta.topics)) {
+      const config: TopicConfig = { ...DEFAULT_TOPIC_CONFIG, ...stored }; // keys added since the dir was written
       const parts: PartitionLog[] = [];
       for (let p = 0; p < config.partitions; p++) parts.push(PartitionLog.open(this.dir, name, p, config, now, !clean));
       this.topics.set(name, { config, parts });
@@ -285,7 +288,7 @@ export class LocalBackend implements LogBackend {
   async produce(records: ProducerRecord[], txn?: TxnRef): Promise<RecordMetadata[]> {
     this.checkOpen();
     const now = this.now();
-    const groups = new Map<PartitionLog, { recs: RecordIn[]; idx: number[] }>();
+    const groups = new Map<PartitionLog, { recs: RecordIn[]; idx: number[]; sizes: number[] }>();
     const result: RecordMetadata[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
@@ -306,10 +309,14 @@ export class LocalBackend implements LogBackend {
         this.warnedPastRetention.add(r.topic);
         this.onWarning(r.topic, r.timestamp, c.retentionMs);
       }
+      const rec = key === r.key ? r : { key, value: r.value, timestamp: r.timestamp, headers: r.headers };
+      const size = singleRecordBatchSize(rec);
+      if (size > c.maxMessageBytes) throw new LogStoreError('RECORD_TOO_LARGE', tooLargeMessage(r.topic, log.partition, size, c.maxMessageBytes));
       let g = groups.get(log);
-      if (!g) groups.set(log, (g = { recs: [], idx: [] }));
-      g.recs.push(key === r.key ? r : { key, value: r.value, timestamp: r.timestamp, headers: r.headers });
+      if (!g) groups.set(log, (g = { recs: [], idx: [], sizes: [] }));
+      g.recs.push(rec);
       g.idx.push(i);
+      g.sizes.push(sizeInBatch(size));
     }
     for (const name of new Set(records.map((r) => r.topic))) {
       const t = this.topics.get(name)!;
@@ -327,8 +334,10 @@ export class LocalBackend implements LogBackend {
     const opts = txn ? { producerId: txn.producerId, producerEpoch: txn.epoch, transactional: true } : {};
     for (const [log, g] of groups) {
       const lat = log.config.timestampType === 'LogAppendTime';
-      for (let s = 0; s < g.recs.length; s += MAX_BATCH_RECORDS) {
-        const chunk = g.recs.length <= MAX_BATCH_RECORDS ? g.recs : g.recs.slice(s, s + MAX_BATCH_RECORDS);
+      for (let s = 0, e = 0; s < g.recs.length; s = e) {
+        // a batch: at most MAX_BATCH_RECORDS records and maxMessageBytes bytes
+        for (let bytes = HEADER_SIZE; e < g.recs.length && e - s < MAX_BATCH_RECORDS && (e === s || bytes + g.sizes[e] <= log.config.maxMessageBytes); e++) bytes += g.sizes[e];
+        const chunk = s === 0 && e === g.recs.length ? g.recs : g.recs.slice(s, e);
         const base = log.append(chunk, now, opts, this.syncOnRoll);
         for (let j = 0; j < chunk.length; j++) {
           const rec = chunk[j];
