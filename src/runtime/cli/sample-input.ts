@@ -15,7 +15,7 @@ export async function seedSampleInput(file: string, dataDir: string, say: (line:
   const mod = (await importUserModule(file)) as { sampleInput?: Record<string, SampleRecord[]> };
   const sample = mod.sampleInput;
   if (!sample || typeof sample !== 'object') return;
-  const log = await LogStore.open(dataDir);
+  const log = await LogStore.open(dataDir, { ifLocked: 'connect' });
   try {
     for (const [topic, records] of Object.entries(sample)) {
       const exists = (await log.admin.listTopics()).includes(topic);

@@ -21,7 +21,11 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
   const { dataDir = './.tributary', stateDir, createTopics, log: givenLog, onLog, onRestore, appModule, ...overrides } = options;
   const config = resolveConfig(app.applicationId, { ...app.config, ...overrides });
   const topology = app.topology();
-  const log = givenLog ?? (await LogStore.open(dataDir));
+  // Several apps on one data dir (a pipeline): the first owns the log, the others use it through its socket.
+  const log = givenLog ?? (await LogStore.open(dataDir, { ifLocked: 'connect' }));
+  if (log.mode === 'client') {
+    (onLog ?? ((l) => process.stderr.write(l + '\n')))(`streams-run: ${dataDir} is owned by process ${log.ownerPid}; ${app.applicationId} uses its log through its socket (and stops if that process stops)`);
+  }
   if (config.numStreamThreads > 1) {
     if (!appModule) {
       if (!givenLog) await log.close();
