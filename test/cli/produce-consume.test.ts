@@ -61,6 +61,16 @@ describe('produce: the envelope rule (API.md section 6)', () => {
   }, 120_000);
 });
 
+describe('produce: records already past retention', () => {
+  it('warns, naming the timestamp and the topic\'s retention', async () => {
+    const dir = tmpDir();
+    const r = await cli(['produce', 'old', '--create-topics', '--data-dir', dir], '{"value":"x","timestamp":1000}\n{"value":"y","timestamp":2000}\n');
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/TributaryWarning/g)).toHaveLength(1);
+    expect(r.stderr).toContain("timestamp 1000 (1970-01-01T00:00:01.000Z) was appended to topic 'old', whose retentionMs is 604800000 (7 d)");
+  }, 60_000);
+});
+
 describe('typos have no side effects', () => {
   it('consume/produce of a missing data dir or topic create nothing; produce --create-topics --partitions creates', async () => {
     const parent = tmpDir();

@@ -5,7 +5,8 @@
  */
 import readline from 'node:readline';
 import type { Command } from 'commander';
-import type { ProducerRecord } from '../../log-store/index.ts';
+import type { LogStore, ProducerRecord } from '../../log-store/index.ts';
+import { pastRetentionMessage } from '../../log-store/retention-warning.ts';
 import { optionFormat, type Format } from './formats.ts';
 import { checkTopic, DEFAULT_DATA_DIR, openLog } from './open-log.ts';
 import { positiveInt } from './options.ts';
@@ -14,6 +15,16 @@ import { parseLine } from './produce-input.ts';
 interface ProduceOptions {
   dataDir: string; batch: number; keyFormat?: Format; valueFormat?: Format; skipBad?: boolean;
   createTopics?: boolean; partitions?: number;
+}
+
+/** The log's warning for records already past the topic's retention (retention-warning.ts), for this terminal. */
+async function warnPastRetention(log: LogStore, topic: string, records: ProducerRecord[]): Promise<void> {
+  if (!(await log.admin.listTopics({ internal: true })).includes(topic)) return;
+  const { retentionMs, cleanupPolicy, timestampType } = (await log.admin.describeTopic(topic)).config;
+  if (retentionMs < 0 || !cleanupPolicy.includes('delete') || timestampType !== 'CreateTime') return;
+  const now = Date.now();
+  const old = records.find((r) => r.timestamp !== undefined && r.timestamp < now - retentionMs);
+  if (old) process.stderr.write(`streams-run produce: warning: ${pastRetentionMessage(topic, old.timestamp!, retentionMs)}\n`);
 }
 
 export async function readRecords(topic: string, input: NodeJS.ReadableStream, o: ProduceOptions, warn: (line: string) => void): Promise<ProducerRecord[]> {
@@ -53,6 +64,7 @@ export function registerProduce(program: Command): void {
           await log.admin.createTopic(topic, { partitions: o.partitions ?? 1 });
           process.stderr.write(`created topic ${topic} with ${o.partitions ?? 1} partition(s)\n`);
         }
+        if (log.mode === 'client') await warnPastRetention(log, topic, records); // the owner warns in its own terminal
         const p = log.producer();
         for (let i = 0; i < records.length; i += o.batch) await p.sendBatch(records.slice(i, i + o.batch));
         process.stderr.write(`produced ${records.length} record(s) to ${topic}\n`);
