@@ -27,11 +27,15 @@ while (queue.length > 0) {
     queue.push(path.resolve(path.dirname(file), m[1].replace(/\.(ts|js)$/, '.d.ts')));
 }
 let pruned = 0;
+// Declaration files keep the sources' `.ts` specifiers; `.js` ones (what the compiled JavaScript imports) suit
+// every TypeScript version a user may compile with.
+const toJs = (text) => text.replace(/(from\s+|import\(\s*)(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
 const walk = (dir) => {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) walk(p);
     else if (p.endsWith('.d.ts') && !reached.has(p)) { fs.rmSync(p); pruned++; }
+    else if (p.endsWith('.d.ts')) fs.writeFileSync(p, toJs(fs.readFileSync(p, 'utf8')));
   }
 };
 walk(dist);
