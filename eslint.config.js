@@ -17,4 +17,6 @@ export default tseslint.config(
   },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 600 }] } },
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  // Plain JavaScript run by Node (bin/, scripts/, the worker entry, the package test's apps).
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } } },
 );

@@ -1,5 +1,15 @@
 #!/usr/bin/env node
-// Launcher: registers tsx so that the CLI (TypeScript source) and user apps (app.ts) load without a build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// The `streams-run` / `tributary` command. An installed package runs its compiled code (dist/) with plain
+// Node; `.ts` apps are loaded through tsx by the CLI itself. In a checkout of the repository (src/ present,
+// which the package does not ship) it runs the TypeScript sources through tsx instead, so that no build step
+// is needed while developing; TRIBUTARY_CLI=dist forces the compiled code there too.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (process.env.TRIBUTARY_CLI !== 'dist' && existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/cli/main.js');
+}

@@ -9,7 +9,7 @@
  * later of the two records. Join state lives in window stores with retention 10m + 0 + 1m, logged to changelogs.
  *   npx streams-run consume attributed-purchases --from-beginning
  */
-import { defineApp, JoinWindows, serdes } from '../src/index.ts';
+import { defineApp, JoinWindows, serdes } from 'tributary-streams';
 
 export interface Click {
   adId: string;

@@ -8,7 +8,7 @@
  * earlier ones.
  *   npx streams-run consume payment-alerts --from-beginning
  */
-import { defineApp, serdes } from '../src/index.ts';
+import { defineApp, serdes } from 'tributary-streams';
 
 export interface Account {
   country: string;

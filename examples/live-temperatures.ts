@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { interval, map, range, scan, takeWhile, type Observable, type SchedulerLike } from 'rxjs';
-import { defineApp, LogStore, serdes, type ProducerRecord, type StreamRecord } from '../src/index.ts';
+import { defineApp, LogStore, serdes, type ProducerRecord, type StreamRecord } from 'tributary-streams';
 
 export interface Reading {
   sensor: string;

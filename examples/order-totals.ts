@@ -11,7 +11,7 @@
  *   echo '{"key":"o-9","value":null}' | npx streams-run produce orders
  *   npx streams-run consume customer-totals --from-beginning
  */
-import { defineApp, serdes } from '../src/index.ts';
+import { defineApp, serdes } from 'tributary-streams';
 
 export interface Order {
   customer: string;

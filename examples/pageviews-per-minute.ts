@@ -7,7 +7,7 @@
  * the intermediate updates. A view for a window that has already closed is dropped and reported to onDroppedRecord.
  *   npx streams-run consume pageview-counts --from-beginning --value-format int64
  */
-import { defineApp, serdes, Suppressed, TimeWindows, type DroppedRecord } from '../src/index.ts';
+import { defineApp, serdes, Suppressed, TimeWindows, type DroppedRecord } from 'tributary-streams';
 
 export interface View {
   page: string;

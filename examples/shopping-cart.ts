@@ -10,7 +10,7 @@
  *   npx streams-run consume carts --from-beginning
  */
 import { Map as ImmutableMap } from 'immutable';
-import { defineApp, serdes } from '../src/index.ts';
+import { defineApp, serdes } from 'tributary-streams';
 
 export type CartEvent =
   | { type: 'add'; item: string; qty: number }

@@ -7,7 +7,7 @@
  *   echo 'the quick brown fox' | npx streams-run produce text-lines
  *   npx streams-run consume word-counts --from-beginning --value-format int64
  */
-import { defineApp, serdes } from '../src/index.ts';
+import { defineApp, serdes } from 'tributary-streams';
 
 export const sampleInput = {
   'text-lines': [

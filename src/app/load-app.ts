@@ -1,14 +1,12 @@
 /** Loads a user's app module (its default export must be defineApp(...)): the CLI and every stream thread use this. */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { App } from './app.ts';
+import { importUserModule } from './load-module.ts';
 
-/** `file` is a path or a file: URL. .ts/.mts modules load through tsx (registered by the CLI's launcher). */
+/** `file` is a path or a file: URL. `.js`/`.mjs` load with plain Node, `.ts`/`.mts` through tsx (load-module.ts). */
 export async function loadApp(file: string): Promise<App> {
-  const url = file.startsWith('file:') ? file : pathToFileURL(path.resolve(file)).href;
   let mod: { default?: unknown };
   try {
-    mod = (await import(url)) as { default?: unknown };
+    mod = await importUserModule(file);
   } catch (e) {
     throw new Error(`cannot load app module ${file}: ${(e as Error).message}`);
   }

@@ -53,7 +53,11 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
   checkConfigKeys(overrides, 'app.start()', ['dataDir']);
   const config = resolveConfig(app.applicationId, { ...app.config, ...overrides });
   const topology = app.topology();
-  const log = givenLog ?? (await LogStore.open(dataDir));
+  // Several apps on one data dir (a pipeline): the first owns the log, the others use it through its socket.
+  const log = givenLog ?? (await LogStore.open(dataDir, { ifLocked: 'connect' }));
+  if (log.mode === 'client') {
+    (onLog ?? logLine())(`${dataDir} is owned by process ${log.ownerPid}; ${app.applicationId} uses its log through its socket (and stops if that process stops)`, 'info');
+  }
   if (config.numStreamThreads > 1) {
     if (!appModule) {
       if (!givenLog) await log.close();

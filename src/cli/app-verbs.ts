@@ -1,12 +1,13 @@
 /**
  * App verbs: `streams-run app.ts` (run; the default verb) and `streams-run describe app.ts`.
- * The app module is loaded with tsx (registered by bin/streams-run.js), so .ts/.mts/.js/.mjs need no build step.
+ * `.js`/`.mjs` app modules load with plain Node, `.ts`/`.mts` through tsx (load-module.ts): no build step.
  */
 import type { Command } from 'commander';
 import { loadApp } from '../app/load-app.ts';
 import { DEFAULT_DATA_DIR } from './open-log.ts';
 import { runApp, type RunOptions } from './run.ts';
 import { createLogger, parseFormat, parseLevel, setRootLogger } from '../runtime/logging/logger.ts';
+import { positiveInt } from './options.ts';
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
@@ -18,10 +19,10 @@ export function registerAppVerbs(program: Command): void {
     .description('run an app (a module whose default export is defineApp(...)) on the built-in log')
     .option('--data-dir <dir>', 'data directory of the built-in log', DEFAULT_DATA_DIR)
     .option('--state-dir <dir>', 'state directory (default <data-dir>/state)')
-    .option('--threads <n>', 'stream threads (numStreamThreads)')
+    .option('--threads <n>', 'stream threads (numStreamThreads, >= 1)', positiveInt('--threads'))
     .option('--guarantee <g>', 'at_least_once | exactly_once')
     .option('--create-topics', 'create missing source topics (1 partition)')
-    .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable', collect, [])
+    .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable; JSON values parse (--config processingExceptionHandler=\'{"deadLetterTopic":"dlq"}\')', collect, [])
     .option('--bootstrap <host:port>', 'run on a Kafka cluster (not available yet)')
     .option('--http <[host:]port>', 'serve queries, /metrics and the live page (binds 127.0.0.1 unless a host is given)')
     .option('--log-level <level>', 'error | warn | info | debug', 'info')

@@ -1,51 +1,73 @@
 /**
- * `produce <topic>`: one record per stdin line. A JSON object line with a "value" (or "key") field is
- * {"key"?, "value"?, "timestamp"?, "headers"?, "partition"?} (non-string key/value are JSON-encoded);
- * any other line is the value (no key).
+ * `produce <topic>`: one record per stdin line (the rule and formats in produce-input.ts). The whole input is
+ * checked before anything is written: a bad line is an error naming it (nothing written), or is skipped with a
+ * warning under --skip-bad. A missing topic is an error unless --create-topics (with --partitions).
  */
 import readline from 'node:readline';
 import type { Command } from 'commander';
-import type { ProducerRecord } from '../log-store/index.ts';
-import { DEFAULT_DATA_DIR, openLog } from './open-log.ts';
+import type { LogStore, ProducerRecord } from '../log-store/index.ts';
+import { pastRetentionMessage } from '../log-store/broker/retention-warning.ts';
+import { optionFormat, type Format } from './formats.ts';
+import { checkTopic, DEFAULT_DATA_DIR, openLog } from './open-log.ts';
+import { positiveInt } from './options.ts';
+import { parseLine } from './produce-input.ts';
 
-const asBytes = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+interface ProduceOptions {
+  dataDir: string; batch: number; keyFormat?: Format; valueFormat?: Format; skipBad?: boolean;
+  createTopics?: boolean; partitions?: number;
+}
 
-export function parseLine(topic: string, line: string): ProducerRecord {
-  if (line.startsWith('{')) {
+/** The log's warning for records already past the topic's retention (retention-warning.ts), for this terminal. */
+async function warnPastRetention(log: LogStore, topic: string, records: ProducerRecord[]): Promise<void> {
+  if (!(await log.admin.listTopics({ internal: true })).includes(topic)) return;
+  const { retentionMs, cleanupPolicy, timestampType } = (await log.admin.describeTopic(topic)).config;
+  if (retentionMs < 0 || !cleanupPolicy.includes('delete') || timestampType !== 'CreateTime') return;
+  const now = Date.now();
+  const old = records.find((r) => r.timestamp !== undefined && r.timestamp < now - retentionMs);
+  if (old) process.stderr.write(`streams-run produce: warning: ${pastRetentionMessage(topic, old.timestamp!, retentionMs)}\n`);
+}
+
+export async function readRecords(topic: string, input: NodeJS.ReadableStream, o: ProduceOptions, warn: (line: string) => void): Promise<ProducerRecord[]> {
+  const records: ProducerRecord[] = [];
+  let lineNo = 0;
+  for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
+    lineNo++;
+    if (line.length === 0) continue;
     try {
-      const o = JSON.parse(line) as Record<string, unknown>;
-      if (o && typeof o === 'object' && ('value' in o || 'key' in o)) {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries((o.headers as Record<string, unknown>) ?? {})) headers[k] = asBytes(v) ?? '';
-        return {
-          topic, key: asBytes(o.key), value: asBytes(o.value), headers,
-          timestamp: typeof o.timestamp === 'number' ? o.timestamp : undefined,
-          partition: typeof o.partition === 'number' ? o.partition : undefined,
-        };
-      }
-    } catch { /* not JSON: a plain value */ }
+      records.push(parseLine(topic, line, lineNo, o));
+    } catch (e) {
+      if (!o.skipBad) throw new Error(`${(e as Error).message} (nothing was written; --skip-bad skips such lines)`);
+      warn(`streams-run produce: skipped ${(e as Error).message}`);
+    }
   }
-  return { topic, key: null, value: line };
+  return records;
 }
 
 export function registerProduce(program: Command): void {
   program.command('produce <topic>')
-    .description('append JSON lines ({"key":..,"value":..,"timestamp"?:..,"headers"?:..}) or plain lines from stdin to a topic')
+    .description('append stdin lines to a topic: {"key"?, "value", "timestamp"?, "headers"?} envelopes, or plain lines as values')
     .option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
-    .option('--batch <n>', 'records per batch', (v) => Number(v), 1000)
-    .action(async (topic: string, o: { dataDir: string; batch: number }) => {
-      const log = await openLog(o.dataDir);
+    .option('--key-format <f>', 'encode keys as string | json | int32 | int64 | float64 | base64 | windowed:<F> | session:<F> (default: a string as is, other values as JSON)', optionFormat(true))
+    .option('--value-format <f>', 'encode values as string | json | int32 | int64 | float64 | base64 (default: a string as is, other values as JSON)', optionFormat(false))
+    .option('--skip-bad', 'skip lines that break the envelope rule or the formats, with a warning, instead of failing')
+    .option('--create-topics', 'create the topic when it is missing')
+    .option('--partitions <n>', 'partitions of a topic created by --create-topics (default 1)', positiveInt('--partitions'))
+    .option('--batch <n>', 'records per batch', positiveInt('--batch'), 1000)
+    .action(async (topic: string, o: ProduceOptions) => {
+      if (o.partitions !== undefined && !o.createTopics) throw new Error('--partitions only applies with --create-topics.');
+      const log = await openLog(o.dataDir, { create: o.createTopics });
       try {
-        const p = log.producer();
-        let batch: ProducerRecord[] = [];
-        let n = 0;
-        for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-          if (line.length === 0) continue;
-          batch.push(parseLine(topic, line));
-          if (batch.length >= o.batch) { await p.sendBatch(batch); n += batch.length; batch = []; }
+        const exists = (await log.admin.listTopics({ internal: true })).includes(topic);
+        if (!exists && !o.createTopics) await checkTopic(log, topic, 'create it with --create-topics [--partitions N] or \'streams-run topics create\'.');
+        const records = await readRecords(topic, process.stdin, o, (l) => process.stderr.write(l + '\n'));
+        if (!exists) {
+          await log.admin.createTopic(topic, { partitions: o.partitions ?? 1 });
+          process.stderr.write(`created topic ${topic} with ${o.partitions ?? 1} partition(s)\n`);
         }
-        if (batch.length) { await p.sendBatch(batch); n += batch.length; }
-        process.stderr.write(`produced ${n} record(s) to ${topic}\n`);
+        if (log.mode === 'client') await warnPastRetention(log, topic, records); // the owner warns in its own terminal
+        const p = log.producer();
+        for (let i = 0; i < records.length; i += o.batch) await p.sendBatch(records.slice(i, i + o.batch));
+        process.stderr.write(`produced ${records.length} record(s) to ${topic}\n`);
       } finally { await log.close(); }
     });
 }

@@ -6,6 +6,7 @@ import { checkConfigKeys, type StreamsConfig } from '../runtime/config.ts';
 import { startApp } from '../app/start.ts';
 import { loadApp } from '../app/load-app.ts';
 import { seedSampleInput } from './sample-input.ts';
+import { parseConfigPairs } from './options.ts';
 import { parseHttpAddress } from '../http/address.ts';
 import '../http/register.ts';
 import type { RunningApp } from '../app/app.ts';
@@ -14,14 +15,7 @@ import { RestoreReporter } from '../runtime/logging/restore-report.ts';
 import { StatusReporter } from '../runtime/logging/status.ts';
 
 function parseConfig(pairs: string[]): StreamsConfig {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i <= 0) throw new Error(`--config expects key=value, got '${p}'.`);
-    const key = p.slice(0, i);
-    const raw = p.slice(i + 1);
-    out[key] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
-  }
+  const out = parseConfigPairs(pairs);
   checkConfigKeys(out, '--config');
   return out as StreamsConfig;
 }
@@ -30,7 +24,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const app = await loadApp(file);
   const config = parseConfig(opts.config);
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
-  if (opts.threads) config.numStreamThreads = Number(opts.threads);
+  if (opts.threads !== undefined) config.numStreamThreads = opts.threads;
   const logger = rootLogger();
   logger.debug(`starting ${app.applicationId} with config ${JSON.stringify({ ...app.config, ...config })}`, { event: 'config', applicationId: app.applicationId, config: { ...app.config, ...config } });
   await seedSampleInput(file, opts.dataDir, (line) => logLine(logger)(line, 'info'));
@@ -103,7 +97,7 @@ function statusIntervalMs(opt: string | undefined, interactive: boolean): number
 export interface RunOptions {
   dataDir: string;
   stateDir?: string;
-  threads?: string;
+  threads?: number;
   guarantee?: string;
   createTopics?: boolean;
   config: string[];

@@ -4,19 +4,18 @@
  * (string values as-is, other values JSON-encoded), so `npx streams-run examples/wordcount.ts` shows results
  * on a fresh machine. Topics that already hold records are left alone.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { LogStore } from '../log-store/index.ts';
+import { importUserModule } from '../app/load-module.ts';
 
 export type SampleRecord = string | { key?: string | null; value: unknown; timestamp?: number };
 
 const bytes = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
 export async function seedSampleInput(file: string, dataDir: string, say: (line: string) => void): Promise<void> {
-  const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { sampleInput?: Record<string, SampleRecord[]> };
+  const mod = (await importUserModule(file)) as { sampleInput?: Record<string, SampleRecord[]> };
   const sample = mod.sampleInput;
   if (!sample || typeof sample !== 'object') return;
-  const log = await LogStore.open(dataDir);
+  const log = await LogStore.open(dataDir, { ifLocked: 'connect' });
   try {
     for (const [topic, records] of Object.entries(sample)) {
       const exists = (await log.admin.listTopics()).includes(topic);

@@ -28,12 +28,13 @@ export function registerTopics(program: Command): void {
     .option('--retention-bytes <bytes>', 'size retention per partition', int)
     .option('--segment-bytes <bytes>', 'segment size', int)
     .option('--segment-ms <ms>', 'segment age before rolling', int)
-    .action(async (name: string, o: { dataDir: string; partitions: number; cleanupPolicy: 'delete'; retentionMs?: number; retentionBytes?: number; segmentBytes?: number; segmentMs?: number }) => {
-      const log = await openLog(o.dataDir);
+    .option('--max-message-bytes <bytes>', 'largest record batch accepted (max.message.bytes; default 1048588)', int)
+    .action(async (name: string, o: { dataDir: string; partitions: number; cleanupPolicy: 'delete'; retentionMs?: number; retentionBytes?: number; segmentBytes?: number; segmentMs?: number; maxMessageBytes?: number }) => {
+      const log = await openLog(o.dataDir, { create: true });
       try {
         await log.admin.createTopic(name, {
           partitions: o.partitions, cleanupPolicy: o.cleanupPolicy, retentionMs: o.retentionMs,
-          retentionBytes: o.retentionBytes, segmentBytes: o.segmentBytes, segmentMs: o.segmentMs,
+          retentionBytes: o.retentionBytes, segmentBytes: o.segmentBytes, segmentMs: o.segmentMs, maxMessageBytes: o.maxMessageBytes,
         });
         process.stdout.write(`created topic ${name} with ${o.partitions} partition(s)\n`);
       } finally { await log.close(); }

@@ -4,7 +4,7 @@ import type { Serde } from '../api/serde.ts';
 export interface GlobalKTable<K, V> {
   /** The store holding the table (query it with the test driver or `running.store`). */
   readonly queryableStoreName: string;
-  /** @internal phantom fields for type inference. */
+  /** Phantom fields for type inference (never set at runtime). */
   readonly __types?: { key: K; value: V };
 }
 

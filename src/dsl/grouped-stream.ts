@@ -25,7 +25,13 @@ export interface KGroupedStream<K, V> {
 type M = Materialized<unknown, unknown> | undefined;
 
 export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
-  constructor(readonly state: GroupedState) {}
+  /** @internal the DSL handle's graph state. */
+  readonly state: GroupedState;
+
+  /** @internal */
+  constructor(state: GroupedState) {
+    this.state = state;
+  }
 
   cogroup<VOut>(aggregator: (key: K, value: V, agg: VOut) => VOut): CogroupedKStream<K, VOut> {
     checkFn(aggregator, 'cogroup aggregator');

@@ -21,7 +21,13 @@ type F3 = (k: unknown, v: unknown, a: unknown) => unknown;
 type F2 = (a: unknown, b: unknown) => unknown;
 
 export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
-  constructor(readonly state: GroupedState) {}
+  /** @internal the DSL handle's graph state. */
+  readonly state: GroupedState;
+
+  /** @internal */
+  constructor(state: GroupedState) {
+    this.state = state;
+  }
 
   count(materialized?: Materialized<K, number>): KTable<K, number> {
     return new KTableImpl<K, number>(aggregate(this.state, 'ktableAggregate', 'KTABLE-AGGREGATE-', materialized as M, (storeName) => ({

@@ -73,7 +73,13 @@ export interface KStream<K, V> {
 const u = <F>(f: F) => f as unknown as (a: unknown, b: unknown) => never;
 
 export class KStreamImpl<K, V> implements KStream<K, V> {
-  constructor(readonly state: StreamState) {}
+  /** @internal the DSL handle's graph state. */
+  readonly state: StreamState;
+
+  /** @internal */
+  constructor(state: StreamState) {
+    this.state = state;
+  }
 
   private next<K2, V2>(s: StreamState): KStream<K2, V2> {
     return new KStreamImpl<K2, V2>(s);

@@ -46,7 +46,13 @@ type F2 = (a: unknown, b: unknown) => never;
 const u = <F>(f: F) => f as unknown as F2;
 
 export class KTableImpl<K, V> implements KTable<K, V> {
-  constructor(readonly state: TableState) {}
+  /** @internal the DSL handle's graph state. */
+  readonly state: TableState;
+
+  /** @internal */
+  constructor(state: TableState) {
+    this.state = state;
+  }
 
   get queryableStoreName(): string | null {
     return this.state.queryable === false ? null : this.state.storeName;

@@ -25,7 +25,13 @@ type M = Materialized<unknown, unknown> | undefined;
 type F3 = (a: unknown, b: unknown, c: unknown) => unknown;
 
 export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K, V> {
-  constructor(readonly state: WindowedGroupedState) {}
+  /** @internal the DSL handle's graph state. */
+  readonly state: WindowedGroupedState;
+
+  /** @internal */
+  constructor(state: WindowedGroupedState) {
+    this.state = state;
+  }
 
   count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number> {
     const fns = { ...countFns, merger: (_k: unknown, a: unknown, b: unknown) => (a as number) + (b as number) };

@@ -27,7 +27,13 @@ export const reduceFns = (reducer: (a: unknown, v: unknown) => unknown) => ({
 });
 
 export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
-  constructor(readonly state: WindowedGroupedState) {}
+  /** @internal the DSL handle's graph state. */
+  readonly state: WindowedGroupedState;
+
+  /** @internal */
+  constructor(state: WindowedGroupedState) {
+    this.state = state;
+  }
 
   count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number> {
     // Kafka's TimeWindowedKStreamImpl.count(Materialized) burns a store name for compatibility; the sliding one does not.

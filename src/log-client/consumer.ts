@@ -58,6 +58,7 @@ export class ConsumerImpl implements Consumer {
   private abort = new AbortController();
   private readonly isolation: Isolation;
 
+  /** @internal created by LogStore.consumer() / producer(). */
   constructor(private readonly backend: LogBackend, private readonly opts: ConsumerOptions = {}) {
     this.prefetch = backend.fetchAhead;
     this.group = opts.groupId ?? `__anonymous-${this.memberId}`;

@@ -47,6 +47,7 @@ export class ProducerImpl implements Producer {
   private txnOffsets: GroupOffsets[] = [];
   private closed = false;
 
+  /** @internal created by LogStore.consumer() / producer(). */
   constructor(private readonly backend: LogBackend, private readonly opts: ProducerOptions = {}) {
     const id = opts.transactionalId;
     if (id !== undefined) {

@@ -35,6 +35,8 @@ export interface TopicConfig {
   deleteRetentionMs: number;
   /** 'CreateTime' (default) keeps the producer's timestamp; 'LogAppendTime' stamps the append time. */
   timestampType: 'CreateTime' | 'LogAppendTime';
+  /** The largest record batch accepted (Kafka's max.message.bytes); a larger record is refused. Default 1 MiB + 12. */
+  maxMessageBytes: number;
 }
 
 export type TopicOptions = Partial<TopicConfig>;
@@ -103,4 +105,5 @@ export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
   segmentMs: 7 * 24 * 3600_000,
   deleteRetentionMs: 24 * 3600_000,
   timestampType: 'CreateTime',
+  maxMessageBytes: 1048588,
 };

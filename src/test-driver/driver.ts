@@ -31,8 +31,8 @@ export interface TestDriverOptions {
 }
 
 export class TopologyTestDriver {
-  readonly topology: Topology;
-  readonly config: ResolvedConfig;
+  /** @internal */ readonly topology: Topology;
+  /** @internal */ readonly config: ResolvedConfig;
   private task: Task | null = null;
   private globalTask: Task | null = null;
   private readonly stores = new Map<string, StoreHandle>();

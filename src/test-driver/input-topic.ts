@@ -15,6 +15,7 @@ export class TestInputTopic<K, V> {
   private currentTime: number;
   private readonly advance: number;
 
+  /** @internal created by TopologyTestDriver.createInputTopic / createOutputTopic. */
   constructor(
     private readonly pipe: PipeRaw,
     readonly topic: string,

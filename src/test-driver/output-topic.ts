@@ -5,6 +5,7 @@ import type { Serde } from '../api/serde.ts';
 import type { RawRecord, RecordQueue } from './record-queue.ts';
 
 export class TestOutputTopic<K, V> {
+  /** @internal created by TopologyTestDriver.createInputTopic / createOutputTopic. */
   constructor(
     private readonly queue: () => RecordQueue<RawRecord>,
     /** Calls `tap` with each record captured from now on and `done` at driver.close(); returns the unsubscribe. */

@@ -11,13 +11,25 @@ import { resolveOldValues } from './old-values.ts';
 export class Topology {
   private readonly childMap = new Map<string, string[]>();
 
+  // The graph, for the runtime and the test driver: @internal members are left out of the package's types.
+  /** @internal */ readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** @internal */ readonly order: readonly string[];
+  /** @internal */ readonly stores: ReadonlyMap<string, StoreSpec>;
+  /** @internal */ readonly sendOldValues: ReadonlySet<string>;
+  /** @internal */ readonly copartitionGroups: readonly (readonly string[])[];
+
   private constructor(
-    /** @internal */ readonly nodes: ReadonlyMap<string, GraphNode>,
-    /** @internal */ readonly order: readonly string[],
-    /** @internal */ readonly stores: ReadonlyMap<string, StoreSpec>,
-    /** @internal */ readonly sendOldValues: ReadonlySet<string>,
-    /** @internal */ readonly copartitionGroups: readonly (readonly string[])[],
+    nodes: ReadonlyMap<string, GraphNode>,
+    order: readonly string[],
+    stores: ReadonlyMap<string, StoreSpec>,
+    sendOldValues: ReadonlySet<string>,
+    copartitionGroups: readonly (readonly string[])[],
   ) {
+    this.nodes = nodes;
+    this.order = order;
+    this.stores = stores;
+    this.sendOldValues = sendOldValues;
+    this.copartitionGroups = copartitionGroups;
     for (const name of order) this.childMap.set(name, []);
     for (const name of order) {
       const n = nodes.get(name)!;
@@ -65,12 +77,14 @@ export class Topology {
     return this.order.map((n) => this.nodes.get(n)!).filter((n): n is ProcessorNode => n.type === 'processor');
   }
 
-  /** @internal The source node reading `topic` (by name or pattern), if any. */
+  /** The source node reading `topic` (by name or pattern), if any. */
+  /** @internal */
   sourceFor(topic: string): SourceNode | undefined {
     return this.sources().find((s) => s.topics.includes(topic) || (s.pattern !== undefined && s.pattern.test(topic) && !s.internal));
   }
 
-  /** @internal The first sink writing to `topic` by name, if any. */
+  /** The first sink writing to `topic` by name, if any. */
+  /** @internal */
   sinkFor(topic: string): SinkNode | undefined {
     return this.sinks().find((s) => s.topic === topic);
   }

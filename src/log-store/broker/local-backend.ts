@@ -13,7 +13,9 @@ import type {
   TopicDescription, TopicOptions, TopicPartition,
 } from '../../log-client/types.ts';
 import type { PartitionLog } from '../storage/partition-log.ts';
-import type { RecordIn, RecordVisitor } from '../storage/record-batch.ts';
+import { HEADER_SIZE, type RecordIn, type RecordVisitor } from '../storage/record-batch.ts';
+import { singleRecordBatchSize, sizeInBatch, tooLargeMessage } from '../storage/record-size.ts';
+import { warnPastRetention } from './retention-warning.ts';
 import { Durability } from './durability.ts';
 import { GroupCoordinator } from './groups.ts';
 import { Maintenance } from './maintenance.ts';
@@ -32,6 +34,8 @@ export interface LocalOptions {
   autoCreateTopics?: boolean;
   /** Clock (ms), for tests. */
   now?: () => number;
+  /** Where warnings go (a record past its topic's retention); default process.emitWarning. */
+  onWarning?: (topic: string, timestamp: number, retentionMs: number) => void;
 }
 
 export class LocalBackend implements LogBackend {
@@ -48,8 +52,11 @@ export class LocalBackend implements LogBackend {
   private timers: NodeJS.Timeout[] = [];
   readonly now: () => number;
   private readonly autoCreate: boolean;
+  private readonly onWarning: NonNullable<LocalOptions['onWarning']>;
+  private readonly warnedPastRetention = new Set<string>();
 
   private constructor(readonly dir: string, opts: LocalOptions) {
+    this.onWarning = opts.onWarning ?? warnPastRetention;
     this.now = opts.now ?? Date.now;
     this.autoCreate = opts.autoCreateTopics ?? true;
     const policy = opts.fsync ?? 'none';
@@ -137,7 +144,7 @@ export class LocalBackend implements LogBackend {
   async produce(records: ProducerRecord[], txn?: TxnRef): Promise<RecordMetadata[]> {
     this.checkOpen();
     const now = this.now();
-    const groups = new Map<PartitionLog, { recs: RecordIn[]; idx: number[] }>();
+    const groups = new Map<PartitionLog, { recs: RecordIn[]; idx: number[]; sizes: number[] }>();
     const result: RecordMetadata[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
@@ -151,10 +158,20 @@ export class LocalBackend implements LogBackend {
       if (!key && t.config.cleanupPolicy.includes('compact'))
         throw new LogStoreError('INVALID_RECORD', `topic '${r.topic}' is compacted (cleanupPolicy '${t.config.cleanupPolicy}'): every record needs a key`);
       const log = t.parts[this.choosePartition(t, r.topic, r, key)];
+      const c = t.config;
+      if (r.timestamp !== undefined && c.retentionMs >= 0 && r.timestamp < now - c.retentionMs && c.cleanupPolicy.includes('delete')
+        && c.timestampType === 'CreateTime' && !this.warnedPastRetention.has(r.topic)) {
+        this.warnedPastRetention.add(r.topic);
+        this.onWarning(r.topic, r.timestamp, c.retentionMs);
+      }
+      const rec = key === r.key ? r : { key, value: r.value, timestamp: r.timestamp, headers: r.headers };
+      const size = singleRecordBatchSize(rec);
+      if (size > c.maxMessageBytes) throw new LogStoreError('RECORD_TOO_LARGE', tooLargeMessage(r.topic, log.partition, size, c.maxMessageBytes));
       let g = groups.get(log);
-      if (!g) groups.set(log, (g = { recs: [], idx: [] }));
-      g.recs.push(key === r.key ? r : { key, value: r.value, timestamp: r.timestamp, headers: r.headers });
+      if (!g) groups.set(log, (g = { recs: [], idx: [], sizes: [] }));
+      g.recs.push(rec);
       g.idx.push(i);
+      g.sizes.push(sizeInBatch(size));
     }
     for (const name of new Set(records.map((r) => r.topic))) {
       const t = this.topics.get(name);
@@ -164,8 +181,10 @@ export class LocalBackend implements LogBackend {
     const opts = txn ? { producerId: txn.producerId, producerEpoch: txn.epoch, transactional: true } : {};
     for (const [log, g] of groups) {
       const lat = log.config.timestampType === 'LogAppendTime';
-      for (let s = 0; s < g.recs.length; s += MAX_BATCH_RECORDS) {
-        const chunk = g.recs.length <= MAX_BATCH_RECORDS ? g.recs : g.recs.slice(s, s + MAX_BATCH_RECORDS);
+      for (let s = 0, e = 0; s < g.recs.length; s = e) {
+        // a batch: at most MAX_BATCH_RECORDS records and maxMessageBytes bytes
+        for (let bytes = HEADER_SIZE; e < g.recs.length && e - s < MAX_BATCH_RECORDS && (e === s || bytes + g.sizes[e] <= log.config.maxMessageBytes); e++) bytes += g.sizes[e];
+        const chunk = s === 0 && e === g.recs.length ? g.recs : g.recs.slice(s, e);
         const base = log.append(chunk, now, opts, this.durability.syncOnRoll);
         for (let j = 0; j < chunk.length; j++) {
           const rec = chunk[j];

@@ -30,6 +30,7 @@ export function normalizeConfig(name: string, o: TopicOptions): TopicConfig {
     if (typeof c[k] !== 'number' || Number.isNaN(c[k]) || c[k] < -1) throw bad(`${k} must be a number >= -1 (-1 = unlimited), got ${c[k]}`);
   if (!Number.isInteger(c.segmentBytes) || c.segmentBytes < 14 || c.segmentBytes > 2 ** 31 - 1) throw bad(`segmentBytes must be an integer in [14, 2^31-1], got ${c.segmentBytes}`);
   if (c.timestampType !== 'CreateTime' && c.timestampType !== 'LogAppendTime') throw bad(`timestampType must be 'CreateTime' or 'LogAppendTime'`);
+  if (!Number.isInteger(c.maxMessageBytes) || c.maxMessageBytes < 100 || c.maxMessageBytes > 2 ** 31 - 1) throw bad(`maxMessageBytes must be an integer in [100, 2^31-1], got ${c.maxMessageBytes}`);
   return c;
 }
 
@@ -44,7 +45,8 @@ export class Topics {
     let meta: { topics: Record<string, TopicConfig> } = { topics: {} };
     if (fs.existsSync(this.metaPath())) meta = JSON.parse(fs.readFileSync(this.metaPath(), 'utf8'));
     const now = this.now();
-    for (const [name, config] of Object.entries(meta.topics)) {
+    for (const [name, stored] of Object.entries(meta.topics)) {
+      const config: TopicConfig = { ...DEFAULT_TOPIC_CONFIG, ...stored }; // keys added since the dir was written
       const parts: PartitionLog[] = [];
       for (let p = 0; p < config.partitions; p++) parts.push(PartitionLog.open(this.dir, name, p, config, now, recover));
       this.byName.set(name, { config, parts });
