@@ -26,7 +26,7 @@ describe('CLI small things', () => {
     for (const bad of ['0', 'abc']) {
       const r = await cli(['test/cli/apps/boom.ts', '--threads', bad, '--data-dir', tmpDir()]);
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(`streams-run: --threads must be an integer >= 1, got '${bad}'.`);
+      expect(r.stderr.trim()).toBe(`streams-run: error: --threads must be an integer >= 1, got '${bad}'.`);
     }
   }, 60_000);
 
