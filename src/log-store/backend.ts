@@ -43,6 +43,8 @@ export interface LogBackend {
   groupLag(groupId: string): Promise<PartitionLag[]>;
   produce(records: ProducerRecord[], txn?: TxnRef): Promise<RecordMetadata[]>;
   fetch(positions: OffsetAndPartition[], opts: FetchOptions, signal?: AbortSignal): Promise<FetchResult>;
+  /** One partition from an offset, without waiting and without a group (restore, global tables). */
+  read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation?: Isolation): Promise<{ records: ConsumerRecord[]; next: number }>;
   listOffsets(tps: TopicPartition[], spec: OffsetSpec): Promise<number[]>;
   joinGroup(groupId: string, memberId: string, sub: Subscription): Promise<void>;
   leaveGroup(groupId: string, memberId: string): Promise<void>;

@@ -124,6 +124,14 @@ export class LogStore {
     servePort(this.backend, port);
   }
 
+  /**
+   * @internal A log reached through another LogBackend (src/kafka's KafkaBackend for `--bootstrap`): `where` names
+   * it in messages (the bootstrap servers); nothing on local disk is owned.
+   */
+  static overBackend(where: string, backend: LogBackend): LogStore {
+    return new LogStore(where, backend, 'client', process.pid);
+  }
+
   private static async connectTo(dir: string, socket: string, pid: number): Promise<LogStore> {
     return new LogStore(dir, await RemoteBackend.connect(socket, pid), 'client', pid);
   }
@@ -145,8 +153,7 @@ export class LogStore {
    */
   async read(tp: TopicPartition, fromOffset: number, maxRecords = 10_000, opts: { isolation?: Isolation } = {}): Promise<ReadResult> {
     this.checkOpen();
-    const b = this.backend as LocalBackend | RemoteBackend;
-    return b.read(tp, fromOffset, maxRecords, opts.isolation ?? 'read_uncommitted');
+    return this.backend.read(tp, fromOffset, maxRecords, opts.isolation ?? 'read_uncommitted');
   }
 
   /**
