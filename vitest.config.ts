@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/long/**', 'node_modules/**'],
+    exclude: ['test/long/**', 'test/kafka/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

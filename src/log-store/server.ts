@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
 import type { LogBackend, TxnRef } from './backend.ts';
-import type { LocalBackend } from './local-backend.ts';
 import { packMetadata, packRecords, unpackProducerRecords, type PackedRecords } from './packing.ts';
 import { decodeMessage, encodeMessage, lineReader } from './wire.ts';
 import type { PackedRead, Reply } from './remote-backend.ts';
@@ -34,7 +33,7 @@ export function stopServing(server: net.Server): Promise<void> {
   });
 }
 
-type Args<T extends 'fetch' | 'read'> = Parameters<LocalBackend[T]>;
+type Args<T extends 'fetch' | 'read'> = Parameters<LogBackend[T]>;
 
 /** The record-heavy calls travel packed (packing.ts); the owner unpacks, calls the plain method and packs the answer. */
 const PACKED: Record<string, (b: LogBackend, a: unknown[]) => Promise<unknown>> = {
@@ -43,7 +42,7 @@ const PACKED: Record<string, (b: LogBackend, a: unknown[]) => Promise<unknown>> 
     return { packed: packRecords(r.records), next: r.next } satisfies PackedRead;
   },
   async readPacked(b, a) {
-    const r = await (b as LocalBackend).read(...(a as Args<'read'>));
+    const r = await b.read(...(a as Args<'read'>));
     return { packed: packRecords(r.records), next: r.next } satisfies PackedRead;
   },
   async producePacked(b, a) {

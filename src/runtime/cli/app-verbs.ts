@@ -38,9 +38,9 @@ export function registerAppVerbs(program: Command): void {
     .option('--guarantee <g>', 'at_least_once | exactly_once')
     .option('--create-topics', 'create missing source topics (1 partition)')
     .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable', collect, [])
-    .option('--bootstrap <host:port>', 'run on a Kafka cluster (not available yet)')
+    .option('--bootstrap <host:port[,host:port...]>', 'run on a Kafka cluster instead of the built-in log')
+    .option('--partitions <n>', 'partitions of the source topics --create-topics creates (default 1)')
     .action(async (file: string, opts: RunOptions) => {
-      if (opts.bootstrap) throw new Error('--bootstrap (running on a real Kafka cluster) is not available in this version; run without it to use the built-in log.');
       await runApp(file, opts);
     });
   program
@@ -61,4 +61,5 @@ export interface RunOptions {
   createTopics?: boolean;
   config: string[];
   bootstrap?: string;
+  partitions?: string;
 }

@@ -24,14 +24,17 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const config = parseConfig(opts.config);
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
   if (opts.threads) config.numStreamThreads = Number(opts.threads);
-  await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
+  if (opts.bootstrap) config.bootstrapServers = opts.bootstrap;
+  if (opts.partitions) config.createTopicPartitions = Number(opts.partitions);
+  // the sample input seeds the built-in log only: a Kafka cluster's topics are the user's
+  if (!opts.bootstrap) await seedSampleInput(file, opts.dataDir, (l) => process.stderr.write(l + '\n'));
   const running = await startApp(app, {
     ...config, appModule: file, dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics ?? (config.createTopics as boolean | undefined),
     onRestore: (p) => p.total > 0 && process.stderr.write(p.done
       ? `restored ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored} records, ${p.recordsPerSec} rec/s\n`
       : `restoring ${p.store} (${p.topic}-${p.partition}) from offset ${p.from}: ${p.restored}/${p.total} records, ${p.recordsPerSec} rec/s, ETA ${Math.ceil(p.etaMs / 1000)} s\n`),
   });
-  process.stderr.write(`streams-run: ${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)\n`);
+  process.stderr.write(`streams-run: ${app.applicationId} running on ${opts.bootstrap ? `Kafka at ${opts.bootstrap}` : opts.dataDir} (Ctrl-C to stop)\n`);
   let signals = 0;
   let onSignal: () => void = () => undefined;
   try {

@@ -16,15 +16,16 @@ import { Task } from '../task.ts';
 import type { CacheBudget } from '../../state/types.ts';
 import { deleteCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { restoreStore, type RestoreProgress } from './restore.ts';
-import { planTopics, type TopicPlan } from './topics.ts';
+import { planTopics, type CreateTopics, type TopicPlan } from './topics.ts';
 import { StoreQuery } from './store-query.ts';
+import { processId } from './process-id.ts';
 
 export interface RunnerOptions {
   log: LogStore;
   topology: Topology;
   config: ResolvedConfig;
   stateDir: string;
-  createTopics: boolean;
+  createTopics: CreateTopics;
   onLog?: (line: string) => void;
   onRestore?: (p: RestoreProgress) => void;
   /** Stream threads: only the tasks this thread owns (all when absent). */
@@ -98,7 +99,10 @@ export class AppRunner {
     const { log, topology, config } = this.o;
     const appId = config.applicationId;
     this.plan = await planTopics(log, topology, appId, this.o.createTopics);
-    this.producer = this.eos ? log.producer({ transactionalId: `${appId}-producer${this.o.threadSuffix ?? ''}` }) : log.producer();
+    // transactional.id = <applicationId>-<processId>-<threadIndex> (Kafka Streams 4.4's exactly_once_v2)
+    this.producer = this.eos
+      ? log.producer({ transactionalId: `${appId}-${processId(this.o.stateDir, appId)}${this.o.threadSuffix ?? '-1'}` })
+      : log.producer();
     const isolation = this.eos ? 'read_committed' : 'read_uncommitted';
     await this.startGlobal(isolation);
     for (const sub of topology.subtopologies) {

@@ -2,10 +2,12 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LogStore } from '../../log-store/index.ts';
+import { kafkaOptionsFromConfig, openKafkaLog } from '../../kafka/index.ts';
 import type { App, RunningApp, StartOptions } from '../app.ts';
 import { resolveConfig } from '../config.ts';
 import { AppRunner } from './app-runner.ts';
 import { startThreads } from './threads.ts';
+import type { CreateTopics } from './topics.ts';
 import type { RestoreProgress } from './restore.ts';
 
 export interface StartExtras {
@@ -17,11 +19,19 @@ export interface StartExtras {
   appModule?: string;
 }
 
+/** --create-topics --partitions N: new source topics get N partitions. */
+function withPartitions(create: boolean, o: { [key: string]: unknown }): CreateTopics {
+  return create && o.createTopicPartitions !== undefined ? { partitions: Number(o.createTopicPartitions) } : create;
+}
+
 export async function startApp(app: App, options: StartOptions & StartExtras = {}): Promise<RunningApp> {
+  const { bootstrapServers } = options as { bootstrapServers?: string | string[] };
   const { dataDir = './.tributary', stateDir, createTopics, log: givenLog, onLog, onRestore, appModule, ...overrides } = options;
   const config = resolveConfig(app.applicationId, { ...app.config, ...overrides });
   const topology = app.topology();
-  const log = givenLog ?? (await LogStore.open(dataDir));
+  const log = givenLog ?? (bootstrapServers !== undefined
+    ? await openKafkaLog({ ...kafkaOptionsFromConfig(options), onLog: onLog ?? ((l) => process.stderr.write(l + '\n')) })
+    : await LogStore.open(dataDir));
   if (config.numStreamThreads > 1) {
     if (!appModule) {
       if (!givenLog) await log.close();
@@ -30,13 +40,13 @@ export async function startApp(app: App, options: StartOptions & StartExtras = {
     const jsonSafe = Object.fromEntries(Object.entries(overrides).filter(([, v]) => typeof v !== 'function' && !(typeof v === 'object' && v !== null && 'serialize' in v)));
     return startThreads({
       app, appModule: appModule.startsWith('file:') ? appModule : pathToFileURL(path.resolve(appModule)).href, log, dataDir,
-      stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'), createTopics: createTopics ?? false,
+      stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'), createTopics: withPartitions(createTopics ?? false, overrides),
       overrides: jsonSafe, threads: config.numStreamThreads, onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore,
     });
   }
   const runner = new AppRunner({
     log, topology, config, stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'),
-    createTopics: createTopics ?? (overrides as { createTopics?: boolean }).createTopics ?? false,
+    createTopics: withPartitions(createTopics ?? (overrides as { createTopics?: boolean }).createTopics ?? false, overrides),
     onLog: onLog ?? ((l) => process.stderr.write(l + '\n')), onRestore,
   });
   try {

@@ -9,7 +9,7 @@ import type { App, RunningApp } from '../app.ts';
 import type { StreamsConfig } from '../config.ts';
 import type { RestoreProgress } from './restore.ts';
 import type { RunnerMetrics } from './app-runner.ts';
-import { planTopics } from './topics.ts';
+import { planTopics, type CreateTopics } from './topics.ts';
 import { spread, taskIds } from './task-ids.ts';
 import type { WorkerInput } from './worker.ts';
 
@@ -19,7 +19,7 @@ export interface ThreadsOptions {
   log: LogStore;
   dataDir: string;
   stateDir: string;
-  createTopics: boolean;
+  createTopics: CreateTopics;
   overrides: StreamsConfig;
   threads: number;
   onLog: (line: string) => void;

@@ -33,7 +33,7 @@ try {
   const owned = new Set(input.taskIds);
   const runner = new AppRunner({
     log, topology: app.topology(), config, stateDir: input.stateDir, createTopics: false,
-    taskFilter: (id) => owned.has(id), threadSuffix: `-${input.thread}`,
+    taskFilter: (id) => owned.has(id), threadSuffix: `-${input.thread + 1}`,
     onLog: (line) => post({ type: 'log', line }),
     onRestore: (p) => post({ type: 'restore', progress: p }),
   });
