@@ -35,6 +35,8 @@ export class KafkaBackend implements LogBackend {
   readonly client: KafkaClient;
   private readonly partitioner = new Partitioner();
   private readonly groups = new Map<string, GroupMember>();
+  /** Subscriptions of consumers without a group id: topics by pseudo group. */
+  private readonly anonymous = new Map<string, string[]>();
   private readonly txns: Transactions;
 
   constructor(private readonly o: KafkaBackendOptions) {
@@ -48,9 +50,11 @@ export class KafkaBackend implements LogBackend {
 
   /** Checks that the cluster answers (a clear error for a wrong address). */
   async connect(): Promise<void> {
-    await this.client.retry('connect', () => this.client.metadata([])).catch((e: unknown) => {
-      throw new LogStoreError('REMOTE', `cannot reach Kafka at ${this.client.where}: ${describeError(e)}. Check --bootstrap (host:port of a broker's listener).`);
-    });
+    try {
+      await this.client.metadata([]);
+    } catch (e) {
+      throw new LogStoreError('REMOTE', `cannot reach Kafka at ${this.client.where}: ${describeError(e)}. Check --bootstrap (host:port of a broker's listener) and that the broker is up.`);
+    }
   }
 
   async createTopic(name: string, opts: TopicOptions): Promise<void> {
@@ -217,16 +221,28 @@ export class KafkaBackend implements LogBackend {
 
   async joinGroup(groupId: string, _memberId: string, sub: Subscription): Promise<void> {
     const topics = sub.topics ?? matching(sub, await this.listTopics());
-    await this.member(groupId, topics);
+    // a consumer without a groupId subscribes without a Kafka group: it reads every partition itself
+    if (groupId.startsWith('__anonymous-')) this.anonymous.set(groupId, topics);
+    else await this.member(groupId, topics);
   }
 
   async leaveGroup(groupId: string): Promise<void> {
+    this.anonymous.delete(groupId);
     const m = this.groups.get(groupId);
     this.groups.delete(groupId);
     await m?.leave();
   }
 
   async assignment(groupId: string): Promise<TopicPartition[]> {
+    const anonymous = this.anonymous.get(groupId);
+    if (anonymous) {
+      const out: TopicPartition[] = [];
+      for (const t of anonymous) {
+        const meta = await this.client.topic(t);
+        if (meta) for (let p = 0; p < meta.leaders.length; p++) out.push({ topic: t, partition: p });
+      }
+      return out;
+    }
     return this.groups.get(groupId)?.assignment ?? [];
   }
 

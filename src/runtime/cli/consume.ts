@@ -37,6 +37,7 @@ export function registerConsume(program: Command): void {
   program.command('consume <topic>')
     .description('print the records of a topic as JSON lines')
     .option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
+    .option('--bootstrap <host:port[,host:port...]>', 'a Kafka cluster instead of the built-in log')
     .option('--group <group>', 'consumer group: start at its committed offsets and commit what was printed')
     .option('--from-beginning', 'start at the earliest offset when there is no committed offset')
     .option('--follow', 'keep waiting for new records (Ctrl-C to stop)')
@@ -44,8 +45,8 @@ export function registerConsume(program: Command): void {
     .option('--read-committed', 'skip pending and aborted transactional records')
     .option('--key-format <f>', 'decode keys as string | json | int32 | int64 | float64 | base64', parseFormat, 'string')
     .option('--value-format <f>', 'decode values as string | json | int32 | int64 | float64 | base64', parseFormat, 'string')
-    .action(async (topic: string, o: { dataDir: string; group?: string; fromBeginning?: boolean; follow?: boolean; max?: number; readCommitted?: boolean; keyFormat: Format; valueFormat: Format }) => {
-      const log = await openLog(o.dataDir);
+    .action(async (topic: string, o: { dataDir: string; bootstrap?: string; group?: string; fromBeginning?: boolean; follow?: boolean; max?: number; readCommitted?: boolean; keyFormat: Format; valueFormat: Format }) => {
+      const log = await openLog(o.dataDir, o.bootstrap);
       const c = log.consumer({
         groupId: o.group, autoOffsetReset: o.fromBeginning ? 'earliest' : 'latest',
         isolation: o.readCommitted ? 'read_committed' : 'read_uncommitted',

@@ -32,9 +32,10 @@ export function registerProduce(program: Command): void {
   program.command('produce <topic>')
     .description('append JSON lines ({"key":..,"value":..,"timestamp"?:..,"headers"?:..}) or plain lines from stdin to a topic')
     .option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
+    .option('--bootstrap <host:port[,host:port...]>', 'a Kafka cluster instead of the built-in log')
     .option('--batch <n>', 'records per batch', (v) => Number(v), 1000)
-    .action(async (topic: string, o: { dataDir: string; batch: number }) => {
-      const log = await openLog(o.dataDir);
+    .action(async (topic: string, o: { dataDir: string; bootstrap?: string; batch: number }) => {
+      const log = await openLog(o.dataDir, o.bootstrap);
       try {
         const p = log.producer();
         let batch: ProducerRecord[] = [];
