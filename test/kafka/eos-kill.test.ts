@@ -65,6 +65,11 @@ async function killLoop(guarantee: 'exactly_once' | 'at_least_once', seed: numbe
     await feeder;
   }
   const total = [...sent.values()].reduce((a, b) => a + b, 0);
+  // how far the killed runs got: committed outputs, and records left by transactions the kills cut short
+  const committedBefore = kcatConsume(bootstrap, 'crash-counts', 'read_committed').length;
+  const writtenBefore = kcatConsume(bootstrap, 'crash-counts', 'read_uncommitted').length;
+  expect(committedBefore, 'the killed runs processed input').toBeGreaterThan(0);
+  process.stderr.write(`${guarantee} kill runs: ${total} inputs sent, ${committedBefore} outputs committed, ${writtenBefore - committedBefore} not committed (aborted or open)\n`);
   const last = new AppProcess(args);
   try {
     await last.waitFor('running on Kafka', 90_000);
