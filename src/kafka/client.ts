@@ -105,7 +105,8 @@ export class KafkaClient {
       } catch (e) {
         if (this.closed || !isRetriable(e) || Date.now() > deadline) {
           if (e instanceof LogStoreError) throw e;
-          throw new LogStoreError('REMOTE', `Kafka at ${this.where}: ${what} failed: ${describeError(e)}`);
+          // keeps the protocol error name, so callers can tell a fenced producer or member from other failures
+          throw Object.assign(new LogStoreError('REMOTE', `Kafka at ${this.where}: ${what} failed: ${describeError(e)}`), { apiId: protocolErrorId(e) ?? undefined });
         }
         const id = protocolErrorId(e);
         if (id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE') this.coordinators.clear();

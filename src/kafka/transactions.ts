@@ -20,8 +20,8 @@ export interface TxnState extends ProducerIdentity {
 const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
 function fail(client: KafkaClient, txnId: string, what: string, e: unknown): never {
-  if (e instanceof LogStoreError) throw e;
   const id = protocolErrorId(e);
+  if (e instanceof LogStoreError && (e.code === 'FENCED' || !id || !FENCED.has(id))) throw e;
   if (id && FENCED.has(id)) {
     throw new LogStoreError('FENCED', `transactional producer '${txnId}' was fenced during ${what} (${id}): another instance with the same transactional.id took over; its tasks are lost here`);
   }
