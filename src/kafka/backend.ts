@@ -123,7 +123,7 @@ export class KafkaBackend implements LogBackend {
   async deleteTopic(name: string): Promise<void> {
     await this.client.requireTopic(name);
     await this.client.retry(`delete topic '${name}'`, async () => deleteTopicsV6.api.async(await this.client.any(), [{ name }], 30_000));
-    this.client.forgetTopic(name);
+    this.client.forgetTopic(name, true);
   }
 
   async listGroups(): Promise<string[]> {

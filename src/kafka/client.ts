@@ -62,6 +62,9 @@ function isRetriable(e: unknown): boolean {
   const id = protocolErrorId(e);
   if (id) return RETRIABLE.has(id);
   const code = (e as { code?: string })?.code;
+  // "cannot connect to any broker" and the like: retriable when every cause is
+  const inner = (e as { errors?: unknown[] })?.errors;
+  if (code === 'PLT_KFK_MULTIPLE' && Array.isArray(inner) && inner.length > 0) return inner.every(isRetriable);
   return code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
@@ -77,6 +80,8 @@ export class KafkaClient {
   private readonly pools: { main: ConnectionPool; fetch: ConnectionPool; group: ConnectionPool };
   private brokers = new Map<number, Broker>();
   private topics = new Map<string, TopicMeta>();
+  /** Topics this client has seen exist (a restarting broker may briefly not list them). */
+  private seen = new Set<string>();
   private coordinators = new Map<string, Broker>();
   private closed = false;
 
@@ -145,6 +150,7 @@ export class KafkaClient {
       const leaders: number[] = [];
       for (const p of t.partitions) leaders[p.partitionIndex] = p.leaderId;
       this.topics.set(t.name, { name: t.name, topicId: t.topicId, isInternal: t.isInternal, leaders });
+      this.seen.add(t.name);
     }
     return res;
   }
@@ -157,12 +163,16 @@ export class KafkaClient {
 
   async requireTopic(name: string): Promise<TopicMeta> {
     const t = await this.topic(name);
+    // a topic seen before that a broker does not know right now (restarting, metadata loading): wait for it
+    if (!t && this.seen.has(name)) throw Object.assign(new Error(`topic '${name}' is not in the metadata right now`), { apiId: 'UNKNOWN_TOPIC_OR_PARTITION' });
     if (!t) throw new LogStoreError('UNKNOWN_TOPIC', `topic '${name}' does not exist on the Kafka cluster at ${this.where}: create it (streams-run topics create ${name} --bootstrap ${this.where} -p <partitions>)`);
     return t;
   }
 
-  forgetTopic(name: string): void {
+  /** Drops a topic from the cache (deleted: also from the topics known to exist). */
+  forgetTopic(name: string, deleted = false): void {
     this.topics.delete(name);
+    if (deleted) this.seen.delete(name);
   }
 
   async leader(topic: string, partition: number): Promise<Broker> {
