@@ -4,11 +4,12 @@
  * fetched batches decoded into ConsumerRecords with control batches and (read_committed) aborted transactions
  * skipped, as Kafka's consumer does from the abortedTransactions of the Fetch response.
  */
-import { fetchV17, produceV11, NumericMap, type MessageRecord, type RecordsBatch } from '@platformatic/kafka';
+import { createAPI, fetchV17, produceV11, Writer, type RecordsBatch } from '@platformatic/kafka';
 
 type FetchResponsePartition = fetchV17.FetchResponsePartition;
 import { LogStoreError } from '../log-store/errors.ts';
 import { partitionForKey } from '../log-store/murmur2.ts';
+import { encodeBatch } from '../log-store/record-batch.ts';
 import type { ConsumerRecord, Isolation, OffsetAndPartition, ProducerRecord, RecordMetadata } from '../log-store/types.ts';
 import { describeError, type Broker, type KafkaClient } from './client.ts';
 
@@ -25,22 +26,27 @@ const IS_TRANSACTIONAL = 0x10;
 const IS_CONTROL = 0x20;
 
 const encoder = new TextEncoder();
-function toBuffer(b: Uint8Array | string | null | undefined): Buffer | undefined {
-  if (b === null || b === undefined) return undefined;
-  if (typeof b === 'string') return Buffer.from(b, 'utf8');
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
 
-function toMessage(r: ProducerRecord, partition: number, now: bigint): MessageRecord {
-  let headers: Map<Buffer, Buffer> | undefined;
-  if (r.headers) {
-    for (const [k, v] of Object.entries(r.headers)) (headers ??= new Map()).set(Buffer.from(encoder.encode(k)), toBuffer(v)!);
-  }
-  return {
-    topic: r.topic, partition, key: toBuffer(r.key), value: toBuffer(r.value) as Buffer, headers,
-    timestamp: r.timestamp === undefined ? now : BigInt(r.timestamp),
-  };
-}
+interface PartitionBatch { index: number; batch: Buffer }
+
+/**
+ * Produce v11 with record batches we encode ourselves (src/log-store/record-batch.ts: one buffer per partition batch,
+ * no object per record), answered with @platformatic/kafka's response parser.
+ */
+const produceRequest = createAPI<[transactionalId: string | null, acks: number, timeoutMs: number, topics: Array<{ name: string; partitions: PartitionBatch[] }>], produceV11.ProduceResponse>(
+  0, 11,
+  (transactionalId: string | null, acks: number, timeoutMs: number, topics: Array<{ name: string; partitions: PartitionBatch[] }>) => Writer.create()
+    .appendString(transactionalId)
+    .appendInt16(acks)
+    .appendInt32(timeoutMs)
+    .appendArray(topics, (w, t) => {
+      w.appendString(t.name).appendArray(t.partitions, (w2, p) => {
+        w2.appendInt32(p.index).appendUnsignedVarInt(p.batch.length + 1).append(p.batch);
+      });
+    })
+    .appendTaggedFields(),
+  produceV11.parseResponse,
+);
 
 function sizeOf(r: ProducerRecord): number {
   const len = (b: Uint8Array | string | null | undefined) => (b == null ? 0 : typeof b === 'string' ? b.length * 3 : b.byteLength);
@@ -49,7 +55,7 @@ function sizeOf(r: ProducerRecord): number {
   return n;
 }
 
-interface Chunk { topic: string; partition: number; indices: number[]; messages: MessageRecord[] }
+interface Chunk { topic: string; partition: number; indices: number[]; records: ProducerRecord[] }
 
 export class Partitioner {
   private sticky = new Map<string, number>();
@@ -74,7 +80,7 @@ export async function produceRecords(
   client: KafkaClient, partitioner: Partitioner, records: ProducerRecord[], id: ProducerIdentity | null,
   onPartitions?: (tps: Array<{ topic: string; partition: number }>) => Promise<void>,
 ): Promise<RecordMetadata[]> {
-  const now = BigInt(Date.now());
+  const now = Date.now();
   const chunks = new Map<string, Chunk[]>();
   const sizes = new Map<string, number>();
   for (let i = 0; i < records.length; i++) {
@@ -83,16 +89,16 @@ export async function produceRecords(
     const p = partitioner.partition(client, r, meta.leaders.length);
     const key = `${r.topic}:${p}`;
     let list = chunks.get(key);
-    if (!list) chunks.set(key, (list = [{ topic: r.topic, partition: p, indices: [], messages: [] }]));
+    if (!list) chunks.set(key, (list = [{ topic: r.topic, partition: p, indices: [], records: [] }]));
     const size = sizeOf(r);
     let last = list[list.length - 1];
-    if (last.messages.length > 0 && (sizes.get(key) ?? 0) + size > MAX_BATCH_BYTES) {
-      list.push((last = { topic: r.topic, partition: p, indices: [], messages: [] }));
+    if (last.records.length > 0 && (sizes.get(key) ?? 0) + size > MAX_BATCH_BYTES) {
+      list.push((last = { topic: r.topic, partition: p, indices: [], records: [] }));
       sizes.set(key, 0);
     }
     sizes.set(key, (sizes.get(key) ?? 0) + size);
     last.indices.push(i);
-    last.messages.push(toMessage(r, p, now));
+    last.records.push(r);
   }
   if (onPartitions) await onPartitions([...chunks.values()].map((c) => ({ topic: c[0].topic, partition: c[0].partition })));
   const out = new Array<RecordMetadata>(records.length);
@@ -110,30 +116,33 @@ export async function produceRecords(
       if (!g) byLeader.set(bk, (g = { broker: b, chunks: [] }));
       g.chunks.push(c);
     }
-    for (const { broker, chunks: group } of byLeader.values()) sends.push(sendRequest(client, broker, group, id, out));
+    for (const { broker, chunks: group } of byLeader.values()) sends.push(sendRequest(client, broker, group, id, out, now));
   }
   await Promise.all(sends);
   return out;
 }
 
-async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], id: ProducerIdentity | null, out: RecordMetadata[]): Promise<void> {
-  const sequences = new NumericMap();
-  if (id) {
-    for (const c of group) {
+async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], id: ProducerIdentity | null, out: RecordMetadata[], now: number): Promise<void> {
+  const topics = new Map<string, PartitionBatch[]>();
+  for (const c of group) {
+    let baseSequence = -1;
+    if (id) {
       const key = `${c.topic}:${c.partition}`;
-      const seq = id.sequences.get(key) ?? 0;
-      sequences.set(key, seq);
-      id.sequences.set(key, (seq + c.messages.length) % 0x80000000);
+      baseSequence = id.sequences.get(key) ?? 0;
+      id.sequences.set(key, (baseSequence + c.records.length) % 0x80000000);
     }
+    const batch = encodeBatch(c.records, 0, now, id
+      ? { producerId: Number(id.producerId), producerEpoch: id.epoch, baseSequence, transactional: id.transactionalId !== null }
+      : {});
+    (topics.get(c.topic) ?? topics.set(c.topic, []).get(c.topic)!).push({ index: c.partition, batch });
   }
-  const messages = group.flatMap((c) => c.messages);
-  const options = id ? { transactionalId: id.transactionalId, producerId: id.producerId, producerEpoch: id.epoch, sequences } : {};
+  const request = [...topics].map(([name, partitions]) => ({ name, partitions }));
   const where = group.map((c) => `${c.topic}-${c.partition}`).join(', ');
   // Retries resend the same batches with the same sequence numbers, so the broker drops duplicates (idempotence).
   let fenced: unknown = null;
   const res = await client.retry(`produce to ${where}`, async () => {
     try {
-      return await produceV11.api.async(await client.connection(broker), -1, 30_000, messages, options);
+      return await produceRequest.async(await client.connection(broker), id?.transactionalId ?? null, -1, 30_000, request);
     } catch (e) {
       if (isFenced(e)) fenced = e;
       throw e;
@@ -142,14 +151,13 @@ async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], 
     if (fenced) throw new LogStoreError('FENCED', `produce to ${where}: transactional producer '${id?.transactionalId}' was fenced (${describeError(fenced)}): another instance with the same transactional.id took over`);
     throw e;
   });
-  if (typeof res === 'boolean') return;
   for (const t of res.responses) {
     for (const p of t.partitionResponses) {
       const c = group.find((x) => x.topic === t.name && x.partition === p.index)!;
       const base = Number(p.baseOffset);
       const appendTime = Number(p.logAppendTimeMs);
       for (let j = 0; j < c.indices.length; j++) {
-        out[c.indices[j]] = { topic: c.topic, partition: c.partition, offset: base + j, timestamp: appendTime >= 0 ? appendTime : Number(c.messages[j].timestamp) };
+        out[c.indices[j]] = { topic: c.topic, partition: c.partition, offset: base + j, timestamp: appendTime >= 0 ? appendTime : (c.records[j].timestamp ?? now) };
       }
     }
   }
