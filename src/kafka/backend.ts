@@ -16,7 +16,8 @@ import {
 } from '../log-store/types.ts';
 import { describeError, KafkaClient, protocolErrorId, type Broker, type KafkaClientOptions } from './client.ts';
 import { GroupMember } from './group.ts';
-import { fetchRecords, Partitioner, produceRecords } from './records.ts';
+import { fetchRecords } from './fetch.ts';
+import { Partitioner, produceRecords } from './records.ts';
 import { Transactions } from './transactions.ts';
 
 export interface KafkaBackendOptions extends KafkaClientOptions {

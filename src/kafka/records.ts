@@ -1,16 +1,13 @@
 /**
- * Produce and fetch on Kafka: records grouped into one batch per partition (split below the broker's 1 MiB
- * message.max.bytes), one Produce request per leader and round, all requests sent before any reply is awaited;
- * fetched batches decoded into ConsumerRecords with control batches and (read_committed) aborted transactions
- * skipped, as Kafka's consumer does from the abortedTransactions of the Fetch response.
+ * Produce on Kafka: records grouped into one batch per partition (split below the broker's 1 MiB
+ * message.max.bytes), one Produce request per leader and round, all requests sent before any reply is awaited.
  */
-import { createAPI, fetchV17, produceV11, Writer, type RecordsBatch } from '@platformatic/kafka';
+import { createAPI, produceV11, Writer } from '@platformatic/kafka';
 
-type FetchResponsePartition = fetchV17.FetchResponsePartition;
 import { LogStoreError } from '../log-store/errors.ts';
 import { partitionForKey } from '../log-store/murmur2.ts';
 import { encodeBatch } from '../log-store/record-batch.ts';
-import type { ConsumerRecord, Isolation, OffsetAndPartition, ProducerRecord, RecordMetadata } from '../log-store/types.ts';
+import type { ProducerRecord, RecordMetadata } from '../log-store/types.ts';
 import { describeError, type Broker, type KafkaClient } from './client.ts';
 
 /** A transactional or idempotent producer's identity and its next sequence per partition. */
@@ -22,8 +19,6 @@ export interface ProducerIdentity {
 }
 
 const MAX_BATCH_BYTES = 900 * 1024;
-const IS_TRANSACTIONAL = 0x10;
-const IS_CONTROL = 0x20;
 
 const encoder = new TextEncoder();
 
@@ -167,97 +162,3 @@ function isFenced(e: unknown): boolean {
   const s = String((e as { errors?: Array<{ apiId?: string }> })?.errors?.map((x) => x.apiId).join(',') ?? '');
   return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTIONAL_ID_AUTHORIZATION/.test(s);
 }
-
-export interface FetchedPartition {
-  records: ConsumerRecord[];
-  next: number;
-  highWatermark: number;
-  lastStableOffset: number;
-}
-
-/**
- * Fetches from these positions (one request per leader) and decodes up to maxRecords records in total.
- * `next` is past the last decoded record, or past the skipped control and aborted batches.
- */
-export async function fetchRecords(
-  client: KafkaClient, positions: OffsetAndPartition[], isolation: Isolation, maxWaitMs: number, maxRecords: number,
-): Promise<FetchedPartition[]> {
-  const byLeader = new Map<string, { broker: Broker; idx: number[] }>();
-  for (let i = 0; i < positions.length; i++) {
-    const b = await client.leader(positions[i].topic, positions[i].partition);
-    const k = `${b.host}:${b.port}`;
-    let g = byLeader.get(k);
-    if (!g) byLeader.set(k, (g = { broker: b, idx: [] }));
-    g.idx.push(i);
-  }
-  const out = new Array<FetchedPartition>(positions.length);
-  let budget = maxRecords;
-  await Promise.all([...byLeader.values()].map(async ({ broker, idx }) => {
-    const topics = new Map<string, { topicId: string; partitions: fetchV17.FetchRequestPartition[] }>();
-    for (const i of idx) {
-      const p = positions[i];
-      const meta = await client.requireTopic(p.topic);
-      let t = topics.get(p.topic);
-      if (!t) topics.set(p.topic, (t = { topicId: meta.topicId, partitions: [] }));
-      t.partitions.push({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: BigInt(p.offset), lastFetchedEpoch: -1, partitionMaxBytes: 4 << 20 });
-    }
-    const conn = await client.connection(broker, 'fetch');
-    const res = await fetchV17.api.async(conn, maxWaitMs, 1, 32 << 20, isolation === 'read_committed' ? 1 : 0, 0, -1, [...topics.values()], [], '');
-    const names = new Map([...topics.entries()].map(([name, t]) => [t.topicId, name]));
-    for (const t of res.responses) {
-      const name = names.get(t.topicId)!;
-      for (const p of t.partitions) {
-        const i = idx.find((j) => positions[j].topic === name && positions[j].partition === p.partitionIndex)!;
-        const r = decodePartition(name, p, positions[i].offset, isolation, budget);
-        budget -= r.records.length;
-        out[i] = r;
-      }
-    }
-  }));
-  for (let i = 0; i < out.length; i++) out[i] ??= { records: [], next: positions[i].offset, highWatermark: -1, lastStableOffset: -1 };
-  return out;
-}
-
-function decodePartition(topic: string, p: FetchResponsePartition, from: number, isolation: Isolation, budget: number): FetchedPartition {
-  const records: ConsumerRecord[] = [];
-  let next = from;
-  const aborted = isolation === 'read_committed' ? [...p.abortedTransactions].sort((a, b) => Number(a.firstOffset - b.firstOffset)) : [];
-  const abortedProducers = new Set<bigint>();
-  let ai = 0;
-  for (const batch of (p.records ?? []) as RecordsBatch[]) {
-    const first = Number(batch.firstOffset);
-    const last = first + batch.lastOffsetDelta;
-    if (last < from) continue;
-    if (records.length >= budget) break;
-    while (ai < aborted.length && Number(aborted[ai].firstOffset) <= last) abortedProducers.add(aborted[ai++].producerId);
-    if (batch.attributes & IS_CONTROL) {
-      // an abort marker ends that producer's aborted transaction
-      if (abortedProducers.has(batch.producerId)) abortedProducers.delete(batch.producerId);
-      next = last + 1;
-      continue;
-    }
-    if ((batch.attributes & IS_TRANSACTIONAL) && abortedProducers.has(batch.producerId)) {
-      next = last + 1;
-      continue;
-    }
-    const base = Number(batch.firstTimestamp);
-    let stopped = false;
-    for (const r of batch.records) {
-      const offset = first + r.offsetDelta;
-      if (offset < from) continue;
-      if (records.length >= budget) { stopped = true; break; }
-      let headers: { [name: string]: Uint8Array } = EMPTY;
-      if (r.headers.length) {
-        headers = {};
-        for (const [k, v] of r.headers) if (k) headers[k.toString('utf8')] = v ?? new Uint8Array(0);
-      }
-      records.push({ topic, partition: p.partitionIndex, offset, key: r.key, value: r.value, timestamp: base + Number(r.timestampDelta), headers });
-      next = offset + 1;
-    }
-    if (stopped) break;
-    next = last + 1;
-  }
-  return { records, next, highWatermark: Number(p.highWatermark), lastStableOffset: Number(p.lastStableOffset) };
-}
-
-const EMPTY: { [name: string]: Uint8Array } = Object.freeze({}) as { [name: string]: Uint8Array };

@@ -45,6 +45,15 @@ describe('Kafka backend', () => {
     await c.close();
   });
 
+  it('reads batches another producer compressed (gzip)', async () => {
+    const topic = `${run}-z`;
+    await log.admin.createTopic(topic, { partitions: 1 });
+    kcatProduce(bootstrap, topic, Array.from({ length: 50 }, (_, i) => [`k${i}`, `compressed-${i}`] as [string, string]), 'gzip');
+    const r = await log.read({ topic, partition: 0 }, 10, 1000);
+    expect(r.records.map((x) => `${x.offset}:${str(x.key)}=${str(x.value)}`)).toEqual(Array.from({ length: 40 }, (_, i) => `${i + 10}:k${i + 10}=compressed-${i + 10}`));
+    expect(r.next).toBe(50);
+  });
+
   it('transactions: committed records are visible to kcat read_committed, aborted ones never', async () => {
     const topic = `${run}-t`;
     await log.admin.createTopic(topic, { partitions: 2 });

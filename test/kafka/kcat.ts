@@ -16,7 +16,7 @@ export function kcatConsume(bootstrap: string, topic: string, isolation: 'read_c
 }
 
 /** Produces `key\tvalue` lines with kcat (murmur2-partitioned by key, as Java's default partitioner). */
-export function kcatProduce(bootstrap: string, topic: string, records: Array<[string, string]>): void {
+export function kcatProduce(bootstrap: string, topic: string, records: Array<[string, string]>, compression?: 'gzip' | 'snappy' | 'lz4' | 'zstd'): void {
   const input = records.map(([k, v]) => `${k}\t${v}`).join('\n') + '\n';
-  execFileSync('kcat', ['-b', bootstrap, '-P', '-t', topic, '-K', '\t', '-X', 'partitioner=murmur2_random'], { input });
+  execFileSync('kcat', ['-b', bootstrap, '-P', '-t', topic, '-K', '\t', '-X', 'partitioner=murmur2_random', ...(compression ? ['-z', compression] : [])], { input });
 }
