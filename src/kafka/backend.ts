@@ -288,15 +288,21 @@ export class KafkaBackend implements LogBackend {
   /** The broker runs retention and compaction itself. */
   async maintenance(): Promise<void> {}
 
-  /** Kafka's DeleteRecords; returns the number of partitions whose start offset moved. */
+  /** Kafka's DeleteRecords, one request per partition leader; returns the number of partitions purged. */
   async deleteRecords(offsets: OffsetAndPartition[]): Promise<number> {
-    if (!offsets.length) return 0;
-    const byTopic = new Map<string, Array<{ partitionIndex: number; offset: bigint }>>();
-    for (const o of offsets) (byTopic.get(o.topic) ?? byTopic.set(o.topic, []).get(o.topic)!).push({ partitionIndex: o.partition, offset: BigInt(o.offset) });
-    const leader = await this.client.leader(offsets[0].topic, offsets[0].partition);
-    const res = await this.client.retry('delete records', async () =>
-      deleteRecordsV2.api.async(await this.client.connection(leader), [...byTopic].map(([name, partitions]) => ({ name, partitions })), 30_000));
-    return res.topics.reduce((n, t) => n + t.partitions.length, 0);
+    const byLeader = new Map<string, { broker: Broker; topics: Map<string, Array<{ partitionIndex: number; offset: bigint }>> }>();
+    for (const o of offsets) {
+      const b = await this.client.leader(o.topic, o.partition);
+      const k = `${b.host}:${b.port}`;
+      const g = byLeader.get(k) ?? byLeader.set(k, { broker: b, topics: new Map() }).get(k)!;
+      (g.topics.get(o.topic) ?? g.topics.set(o.topic, []).get(o.topic)!).push({ partitionIndex: o.partition, offset: BigInt(o.offset) });
+    }
+    const counts = await Promise.all([...byLeader.values()].map(async ({ broker, topics }) => {
+      const res = await this.client.retry('delete records', async () =>
+        deleteRecordsV2.api.async(await this.client.connection(broker), [...topics].map(([name, partitions]) => ({ name, partitions })), 30_000));
+      return res.topics.reduce((n, t) => n + t.partitions.length, 0);
+    }));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async close(): Promise<void> {

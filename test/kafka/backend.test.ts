@@ -45,6 +45,16 @@ describe('Kafka backend', () => {
     await c.close();
   });
 
+  it('deleteRecords moves the start offsets (repartition purge)', async () => {
+    const topic = `${run}-d`;
+    await log.admin.createTopic(topic, { partitions: 2 });
+    await log.producer().sendBatch(Array.from({ length: 20 }, (_, i) => ({ topic, partition: i % 2, value: `v${i}` })));
+    expect(await log.admin.deleteRecords([{ topic, partition: 0, offset: 4 }, { topic, partition: 1, offset: 7 }])).toBe(2);
+    const d = await log.admin.describeTopic(topic);
+    expect(d.partitions.map((p) => [p.startOffset, p.endOffset])).toEqual([[4, 10], [7, 10]]);
+    expect(kcatConsume(bootstrap, topic).length).toBe(9);
+  });
+
   it('reads batches another producer compressed (gzip)', async () => {
     const topic = `${run}-z`;
     await log.admin.createTopic(topic, { partitions: 1 });
