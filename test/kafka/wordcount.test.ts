@@ -29,7 +29,10 @@ async function driverCounts(): Promise<Map<string, string[]>> {
 }
 
 describe('word count on Kafka', () => {
-  it('gives the test driver\'s output (kcat reads it)', async () => {
+  it.each([
+    { name: '1 thread, at_least_once', extra: [] as string[] },
+    { name: '2 threads, exactly_once', extra: ['--threads', '2', '--guarantee', 'exactly_once'] },
+  ])('gives the test driver\'s output (kcat reads it): $name', async ({ extra }) => {
     const log = await openKafkaLog({ bootstrapServers: bootstrap });
     // the example's fixed topic names: start from none (a rerun on a kept broker)
     for (const t of await log.admin.listTopics()) if (t === 'text-lines' || t === 'word-counts' || t.startsWith('wordcount-')) await log.admin.deleteTopic(t);
@@ -41,7 +44,7 @@ describe('word count on Kafka', () => {
     const total = [...expected.values()].reduce((n, v) => n + v.length, 0);
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-wc-'));
     dirs.push(stateDir);
-    const p = new AppProcess(['examples/wordcount.ts', '--bootstrap', bootstrap, '--state-dir', stateDir, '--config', 'cacheMaxBytes=0', '--config', 'commitIntervalMs=200']);
+    const p = new AppProcess(['examples/wordcount.ts', '--bootstrap', bootstrap, '--state-dir', stateDir, '--config', 'cacheMaxBytes=0', '--config', 'commitIntervalMs=200', ...extra]);
     try {
       await p.waitFor('running on Kafka', 60_000);
       const end = Date.now() + 120_000;
