@@ -9,6 +9,7 @@ import {
 } from '@platformatic/kafka';
 import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, TxnRef } from '../log-store/backend.ts';
 import { LogStoreError } from '../log-store/errors.ts';
+import type { RecordVisitor } from '../log-store/record-batch.ts';
 import { matching, type Subscription } from '../log-store/groups.ts';
 import {
   DEFAULT_TOPIC_CONFIG, type ConsumerRecord, type Isolation, type OffsetAndPartition, type PartitionLag, type ProducerRecord,
@@ -16,7 +17,7 @@ import {
 } from '../log-store/types.ts';
 import { describeError, KafkaClient, protocolErrorId, type Broker, type KafkaClientOptions } from './client.ts';
 import { GroupMember } from './group.ts';
-import { fetchRecords } from './fetch.ts';
+import { fetchRecords, readEachRecord } from './fetch.ts';
 import { Partitioner, produceRecords } from './records.ts';
 import { Transactions } from './transactions.ts';
 
@@ -146,9 +147,9 @@ export class KafkaBackend implements LogBackend {
 
   async produce(records: ProducerRecord[], txn?: TxnRef): Promise<RecordMetadata[]> {
     if (!records.length) return [];
-    if (!txn) return this.client.retry('produce', () => produceRecords(this.client, this.partitioner, records, null));
+    // retried inside, per partition batch: a whole-call retry would duplicate the batches already appended
+    if (!txn) return produceRecords(this.client, this.partitioner, records, null);
     const s = this.txns.state(txn);
-    // Not retried as a whole: a resend would get new sequence numbers; a failure aborts the transaction.
     return produceRecords(this.client, this.partitioner, records, s, (tps) => this.txns.addPartitions(s, tps));
   }
 
@@ -166,6 +167,11 @@ export class KafkaBackend implements LogBackend {
     const [p] = await this.client.retry(`read ${tp.topic}-${tp.partition}`, () =>
       fetchRecords(this.client, [{ ...tp, offset: fromOffset }], isolation, 0, maxRecords));
     return { records: p.records, next: p.next };
+  }
+
+  /** `read` with a visitor and no record object per record (changelog restore). */
+  readEach(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): Promise<{ count: number; next: number }> {
+    return this.client.retry(`read ${tp.topic}-${tp.partition}`, () => readEachRecord(this.client, tp, fromOffset, maxRecords, isolation, each));
   }
 
   listOffsets(tps: TopicPartition[], spec: OffsetSpec): Promise<number[]> {

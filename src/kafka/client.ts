@@ -58,7 +58,7 @@ const RETRIABLE = new Set([
   'OFFSET_NOT_AVAILABLE',
 ]);
 
-function isRetriable(e: unknown): boolean {
+export function isRetriable(e: unknown): boolean {
   const id = protocolErrorId(e);
   if (id) return RETRIABLE.has(id);
   const code = (e as { code?: string })?.code;

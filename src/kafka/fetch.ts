@@ -61,21 +61,15 @@ export interface FetchedPartition {
   lastStableOffset: number;
 }
 
-/**
- * Fetches from these positions (one request per leader) and decodes up to maxRecords records in total.
- * `next` is past the last decoded record, or past the skipped control and aborted batches.
- */
-export async function fetchRecords(
-  client: KafkaClient, positions: OffsetAndPartition[], isolation: Isolation, maxWaitMs: number, maxRecords: number,
-): Promise<FetchedPartition[]> {
+/** One Fetch per leader for these positions; the raw answer per position (null when the broker sent none). */
+async function fetchRawPartitions(client: KafkaClient, positions: OffsetAndPartition[], isolation: Isolation, maxWaitMs: number): Promise<(RawPartition | null)[]> {
   const byLeader = new Map<string, { broker: Broker; idx: number[] }>();
   for (let i = 0; i < positions.length; i++) {
     const b = await client.leader(positions[i].topic, positions[i].partition);
     const k = `${b.host}:${b.port}`;
     (byLeader.get(k) ?? byLeader.set(k, { broker: b, idx: [] }).get(k)!).idx.push(i);
   }
-  const out = new Array<FetchedPartition>(positions.length);
-  let budget = maxRecords;
+  const out = new Array<RawPartition | null>(positions.length).fill(null);
   await Promise.all([...byLeader.values()].map(async ({ broker, idx }) => {
     const topics = new Map<string, { topicId: string; partitions: fetchV17.FetchRequestPartition[] }>();
     for (const i of idx) {
@@ -90,20 +84,45 @@ export async function fetchRecords(
     const names = new Map([...topics.entries()].map(([name, t]) => [t.topicId, name]));
     for (const t of res.responses) {
       const name = names.get(t.topicId)!;
-      for (const p of t.partitions) {
-        const i = idx.find((j) => positions[j].topic === name && positions[j].partition === p.partitionIndex)!;
-        const records: ConsumerRecord[] = [];
-        const partition = p.partitionIndex;
-        const next = decodeBatches(p, positions[i].offset, isolation, budget, (offset, timestamp, key, value, headers) => {
-          records.push({ topic: name, partition, offset, key, value, timestamp, headers: headers ?? EMPTY });
-        });
-        budget -= records.length;
-        out[i] = { records, next, highWatermark: Number(p.highWatermark), lastStableOffset: Number(p.lastStableOffset) };
-      }
+      for (const p of t.partitions) out[idx.find((j) => positions[j].topic === name && positions[j].partition === p.partitionIndex)!] = p;
     }
   }));
-  for (let i = 0; i < out.length; i++) out[i] ??= { records: [], next: positions[i].offset, highWatermark: -1, lastStableOffset: -1 };
   return out;
+}
+
+/**
+ * Fetches from these positions (one request per leader) and decodes up to maxRecords records in total.
+ * `next` is past the last decoded record, or past the skipped control and aborted batches.
+ */
+export async function fetchRecords(
+  client: KafkaClient, positions: OffsetAndPartition[], isolation: Isolation, maxWaitMs: number, maxRecords: number,
+): Promise<FetchedPartition[]> {
+  const raw = await fetchRawPartitions(client, positions, isolation, maxWaitMs);
+  let budget = maxRecords;
+  return raw.map((p, i) => {
+    if (!p) return { records: [], next: positions[i].offset, highWatermark: -1, lastStableOffset: -1 };
+    const records: ConsumerRecord[] = [];
+    const { topic, partition } = positions[i];
+    const next = decodeBatches(p, positions[i].offset, isolation, budget, (offset, timestamp, key, value, headers) => {
+      records.push({ topic, partition, offset, key, value, timestamp, headers: headers ?? EMPTY });
+    });
+    budget -= records.length;
+    return { records, next, highWatermark: Number(p.highWatermark), lastStableOffset: Number(p.lastStableOffset) };
+  });
+}
+
+/** One partition from an offset without waiting, each record handed to a visitor (changelog restore). */
+export async function readEachRecord(
+  client: KafkaClient, tp: { topic: string; partition: number }, from: number, maxRecords: number, isolation: Isolation, each: RecordVisitor,
+): Promise<{ count: number; next: number }> {
+  const [p] = await fetchRawPartitions(client, [{ ...tp, offset: from }], isolation, 0);
+  if (!p) return { count: 0, next: from };
+  let count = 0;
+  const next = decodeBatches(p, from, isolation, maxRecords, (offset, timestamp, key, value, headers) => {
+    count++;
+    each(offset, timestamp, key, value, headers);
+  });
+  return { count, next };
 }
 
 /** Visits up to `budget` records at or after `from`; returns the next offset to fetch. */

@@ -8,7 +8,7 @@ import { LogStoreError } from '../log-store/errors.ts';
 import { partitionForKey } from '../log-store/murmur2.ts';
 import { encodeBatch } from '../log-store/record-batch.ts';
 import type { ProducerRecord, RecordMetadata } from '../log-store/types.ts';
-import { describeError, type Broker, type KafkaClient } from './client.ts';
+import { describeError, isRetriable, type Broker, type KafkaClient } from './client.ts';
 
 /** A transactional or idempotent producer's identity and its next sequence per partition. */
 export interface ProducerIdentity {
@@ -96,16 +96,19 @@ export async function produceRecords(
     last.records.push(r);
   }
   if (onPartitions) await onPartitions([...chunks.values()].map((c) => ({ topic: c[0].topic, partition: c[0].partition })));
+  // Every leader is known before anything is sent, so that a failure here never leaves half a call sent.
+  const leaders = new Map<string, Broker>();
+  for (const [key, list] of chunks) leaders.set(key, await client.retry(`leader of ${key}`, () => client.leader(list[0].topic, list[0].partition)));
   const out = new Array<RecordMetadata>(records.length);
   // Round k holds the k-th chunk of every partition: an idempotent producer may send one batch per partition per request.
   const rounds = Math.max(...[...chunks.values()].map((c) => c.length));
   const sends: Promise<void>[] = [];
   for (let k = 0; k < rounds; k++) {
     const byLeader = new Map<string, { broker: Broker; chunks: Chunk[] }>();
-    for (const list of chunks.values()) {
+    for (const [key, list] of chunks) {
       const c = list[k];
       if (!c) continue;
-      const b = await client.leader(c.topic, c.partition);
+      const b = leaders.get(key)!;
       const bk = `${b.host}:${b.port}`;
       let g = byLeader.get(bk);
       if (!g) byLeader.set(bk, (g = { broker: b, chunks: [] }));
@@ -118,8 +121,7 @@ export async function produceRecords(
 }
 
 async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], id: ProducerIdentity | null, out: RecordMetadata[], now: number): Promise<void> {
-  const topics = new Map<string, PartitionBatch[]>();
-  for (const c of group) {
+  let pending = group.map((c) => {
     let baseSequence = -1;
     if (id) {
       const key = `${c.topic}:${c.partition}`;
@@ -129,32 +131,46 @@ async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], 
     const batch = encodeBatch(c.records, 0, now, id
       ? { producerId: Number(id.producerId), producerEpoch: id.epoch, baseSequence, transactional: id.transactionalId !== null }
       : {});
-    (topics.get(c.topic) ?? topics.set(c.topic, []).get(c.topic)!).push({ index: c.partition, batch });
-  }
-  const request = [...topics].map(([name, partitions]) => ({ name, partitions }));
-  const where = group.map((c) => `${c.topic}-${c.partition}`).join(', ');
-  // Retries resend the same batches with the same sequence numbers, so the broker drops duplicates (idempotence).
-  let fenced: unknown = null;
-  const res = await client.retry(`produce to ${where}`, async () => {
-    try {
-      return await produceRequest.async(await client.connection(broker), id?.transactionalId ?? null, -1, 30_000, request);
-    } catch (e) {
-      if (isFenced(e)) fenced = e;
-      throw e;
-    }
-  }).catch((e: unknown) => {
-    if (fenced) throw new LogStoreError('FENCED', `produce to ${where}: transactional producer '${id?.transactionalId}' was fenced (${describeError(fenced)}): another instance with the same transactional.id took over`);
-    throw e;
+    return { chunk: c, batch };
   });
-  for (const t of res.responses) {
-    for (const p of t.partitionResponses) {
-      const c = group.find((x) => x.topic === t.name && x.partition === p.index)!;
-      const base = Number(p.baseOffset);
-      const appendTime = Number(p.logAppendTimeMs);
-      for (let j = 0; j < c.indices.length; j++) {
-        out[c.indices[j]] = { topic: c.topic, partition: c.partition, offset: base + j, timestamp: appendTime >= 0 ? appendTime : (c.records[j].timestamp ?? now) };
+  const deadline = Date.now() + (client.opts.retryForMs ?? 120_000);
+  let delay = 50;
+  // A response may accept some partitions and refuse others: only the refused ones are sent again (an idempotent
+  // producer resends them with the same sequence numbers, so the broker drops any it already has).
+  for (;;) {
+    const topics = new Map<string, PartitionBatch[]>();
+    for (const { chunk, batch } of pending) (topics.get(chunk.topic) ?? topics.set(chunk.topic, []).get(chunk.topic)!).push({ index: chunk.partition, batch });
+    let res: produceV11.ProduceResponse | null = null;
+    let err: unknown = null;
+    try {
+      res = await produceRequest.async(await client.connection(broker), id?.transactionalId ?? null, -1, 30_000, [...topics].map(([name, partitions]) => ({ name, partitions })));
+    } catch (e) {
+      err = e;
+      res = (e as { response?: produceV11.ProduceResponse }).response ?? null;
+    }
+    const done = new Set<Chunk>();
+    for (const t of res?.responses ?? []) {
+      for (const p of t.partitionResponses) {
+        if (p.errorCode !== 0) continue;
+        const c = pending.find((x) => x.chunk.topic === t.name && x.chunk.partition === p.index)?.chunk;
+        if (!c) continue;
+        done.add(c);
+        const base = Number(p.baseOffset);
+        const appendTime = Number(p.logAppendTimeMs);
+        for (let j = 0; j < c.indices.length; j++) {
+          out[c.indices[j]] = { topic: c.topic, partition: c.partition, offset: base + j, timestamp: appendTime >= 0 ? appendTime : (c.records[j].timestamp ?? now) };
+        }
       }
     }
+    pending = pending.filter((x) => !done.has(x.chunk));
+    if (!pending.length) return;
+    const where = pending.map((x) => `${x.chunk.topic}-${x.chunk.partition}`).join(', ');
+    if (isFenced(err)) {
+      throw new LogStoreError('FENCED', `produce to ${where}: transactional producer '${id?.transactionalId}' was fenced (${describeError(err)}): another instance with the same transactional.id took over`);
+    }
+    if (!isRetriable(err) || Date.now() > deadline) throw new LogStoreError('REMOTE', `produce to ${where} on Kafka at ${client.where} failed: ${describeError(err)}`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 1000);
   }
 }
 

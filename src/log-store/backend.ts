@@ -4,6 +4,7 @@
  * unix socket (RemoteBackend). Every call is async and batch-sized, never per record.
  */
 import type { Subscription } from './groups.ts';
+import type { RecordVisitor } from './record-batch.ts';
 import type {
   ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription,
   TopicOptions, TopicPartition,
@@ -45,6 +46,8 @@ export interface LogBackend {
   fetch(positions: OffsetAndPartition[], opts: FetchOptions, signal?: AbortSignal): Promise<FetchResult>;
   /** One partition from an offset, without waiting and without a group (restore, global tables). */
   read(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation?: Isolation): Promise<{ records: ConsumerRecord[]; next: number }>;
+  /** `read` with a visitor, without a record object per record, where the backend can (restore's hot path). */
+  readEach?(tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): { count: number; next: number } | Promise<{ count: number; next: number }>;
   listOffsets(tps: TopicPartition[], spec: OffsetSpec): Promise<number[]>;
   joinGroup(groupId: string, memberId: string, sub: Subscription): Promise<void>;
   leaveGroup(groupId: string, memberId: string): Promise<void>;

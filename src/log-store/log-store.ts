@@ -162,7 +162,7 @@ export class LogStore {
    */
   async readEach(tp: TopicPartition, fromOffset: number, maxRecords: number, opts: { isolation?: Isolation }, each: RecordVisitor): Promise<{ count: number; next: number }> {
     this.checkOpen();
-    if (this.backend instanceof LocalBackend) return this.backend.readEach(tp, fromOffset, maxRecords, opts.isolation ?? 'read_uncommitted', each);
+    if (this.backend.readEach) return this.backend.readEach(tp, fromOffset, maxRecords, opts.isolation ?? 'read_uncommitted', each);
     const r = await this.read(tp, fromOffset, maxRecords, opts);
     for (const x of r.records) each(x.offset, x.timestamp, x.key, x.value, x.headers);
     return { count: r.records.length, next: r.next };
