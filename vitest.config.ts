@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^tributary-streams$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/long/**', 'node_modules/**'],
+    exclude: ['test/long/**', 'test/kafka/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

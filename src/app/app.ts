@@ -15,6 +15,8 @@ export interface StartOptions extends StreamsConfig {
   createTopics?: boolean;
   /** The app's module (path or file URL): needed by numStreamThreads > 1, whose threads load it themselves. */
   appModule?: string;
+  /** With createTopics: the partitions of the source topics it creates (default 1). */
+  createTopicPartitions?: number;
 }
 
 export interface RunningApp {

@@ -2,6 +2,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LogStore } from '../log-store/index.ts';
+import type { LogClient } from '../log-client/client.ts';
+import { kafkaOptionsFromConfig, openKafkaLog } from '../kafka/index.ts';
+import type { CreateTopics } from '../runtime/runner/topics.ts';
 import type { App, RunningApp, StartOptions } from './app.ts';
 import { checkConfigKeys, resolveConfig, type StreamsConfig } from '../runtime/config.ts';
 import { AppRunner, type RunnerOptions } from '../runtime/runner/app-runner.ts';
@@ -14,7 +17,7 @@ import { httpServerFactory, type HttpAttachment } from './http-hook.ts';
 
 export interface StartExtras {
   /** An already open log (the CLI passes its own). */
-  log?: LogStore;
+  log?: LogClient;
   /** Log lines of the runner (default: the process's logger, see runtime/logging/logger.ts). */
   onLog?: RunnerOptions['onLog'];
   onRestore?: (p: RestoreProgress) => void;
@@ -49,15 +52,14 @@ function withServer(running: RunningApp, server: HttpAttachment): RunningApp {
 }
 
 async function startLocal(app: App, options: StartOptions & StartExtras): Promise<RunningApp> {
-  const { dataDir = './.tributary', stateDir, createTopics, log: givenLog, onLog, onRestore, appModule, ...overrides } = options;
+  const { dataDir = './.tributary', stateDir, createTopics: create, createTopicPartitions, log: givenLog, onLog, onRestore, appModule, ...overrides } = options;
   checkConfigKeys(overrides, 'app.start()', ['dataDir']);
   const config = resolveConfig(app.applicationId, { ...app.config, ...overrides });
   const topology = app.topology();
-  // Several apps on one data dir (a pipeline): the first owns the log, the others use it through its socket.
-  const log = givenLog ?? (await LogStore.open(dataDir, { ifLocked: 'connect' }));
-  if (log.mode === 'client') {
-    (onLog ?? logLine())(`${dataDir} is owned by process ${log.ownerPid}; ${app.applicationId} uses its log through its socket (and stops if that process stops)`, 'info');
-  }
+  // --create-topics --partitions N: new source topics get N partitions
+  const createTopics: CreateTopics = create && createTopicPartitions !== undefined ? { partitions: createTopicPartitions } : create ?? false;
+  const settings = { ...app.config, ...overrides };
+  const log = givenLog ?? await openLog(app.applicationId, dataDir, settings, onLog ?? logLine());
   if (config.numStreamThreads > 1) {
     if (!appModule) {
       if (!givenLog) await log.close();
@@ -72,13 +74,13 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
     }
     return startThreads({
       app, appModule: appModule.startsWith('file:') ? appModule : pathToFileURL(path.resolve(appModule)).href, log, dataDir,
-      stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'), createTopics: createTopics ?? false,
+      stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'), createTopics,
       overrides: rest, threads: config.numStreamThreads, onLog: onLog ?? logLine(), onRestore, onDroppedRecord,
     });
   }
   const runner = new AppRunner({
     log, topology, config, stateDir: stateDir ?? config.stateDir ?? path.join(dataDir, 'state'),
-    createTopics: createTopics ?? (overrides as { createTopics?: boolean }).createTopics ?? false,
+    createTopics,
     onLog: onLog ?? logLine(), onRestore,
   });
   try {
@@ -117,4 +119,19 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
       }
     },
   });
+}
+
+/**
+ * The app's log: a Kafka cluster when bootstrapServers is set (API.md section 7), else the built-in log in the data
+ * dir. Several apps on one data dir (a pipeline): the first owns the log, the others use it through its socket.
+ */
+async function openLog(appId: string, dataDir: string, settings: StreamsConfig, log: NonNullable<RunnerOptions['onLog']>): Promise<LogClient> {
+  if (settings.bootstrapServers !== undefined) {
+    return openKafkaLog({ ...kafkaOptionsFromConfig(settings), onLog: (l) => log(l, 'warn') });
+  }
+  const store = await LogStore.open(dataDir, { ifLocked: 'connect' });
+  if (store.mode === 'client') {
+    log(`${dataDir} is owned by process ${store.ownerPid}; ${appId} uses its log through its socket (and stops if that process stops)`, 'info');
+  }
+  return store;
 }

@@ -11,7 +11,7 @@ import type { StreamsConfig } from '../runtime/config.ts';
 import type { DroppedRecord } from '../processors/types.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
 import type { RunnerMetrics } from '../runtime/runner/app-runner.ts';
-import { planTopics } from '../runtime/runner/topics.ts';
+import { planTopics, type CreateTopics } from '../runtime/runner/topics.ts';
 import { spread, taskIds } from '../runtime/runner/task-ids.ts';
 import { observeTopic, ObserverRegistry, type ObserveOptions } from '../log-client/observe.ts';
 import type { WorkerInput } from './worker.ts';
@@ -24,7 +24,7 @@ export interface ThreadsOptions {
   log: LogClient;
   dataDir: string;
   stateDir: string;
-  createTopics: boolean;
+  createTopics: CreateTopics;
   overrides: StreamsConfig;
   threads: number;
   onLog: NonNullable<import('../runtime/runner/app-runner.ts').RunnerOptions['onLog']>;

@@ -35,7 +35,7 @@ try {
   const owned = new Set(input.taskIds);
   const runner = new AppRunner({
     log, topology: app.topology(), config, stateDir: input.stateDir, createTopics: false,
-    taskFilter: (id) => owned.has(id), threadSuffix: `-${input.thread}`,
+    taskFilter: (id) => owned.has(id), threadSuffix: `-${input.thread + 1}`,
     onLog: (line, level, fields) => post({ type: 'log', line, level, fields }),
     onRestore: (p) => post({ type: 'restore', progress: p }),
   });

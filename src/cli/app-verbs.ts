@@ -23,14 +23,14 @@ export function registerAppVerbs(program: Command): void {
     .option('--guarantee <g>', 'at_least_once | exactly_once')
     .option('--create-topics', 'create missing source topics (1 partition)')
     .option('--config <key=value>', 'a config key (camelCase of Kafka\'s), repeatable; JSON values parse (--config processingExceptionHandler=\'{"deadLetterTopic":"dlq"}\')', collect, [])
-    .option('--bootstrap <host:port>', 'run on a Kafka cluster (not available yet)')
+    .option('--bootstrap <host:port[,host:port...]>', 'run on a Kafka cluster instead of the built-in log')
+    .option('--partitions <n>', 'partitions of the source topics --create-topics creates (default 1)', positiveInt('--partitions'))
     .option('--http <[host:]port>', 'serve queries, /metrics and the live page (binds 127.0.0.1 unless a host is given)')
     .option('--log-level <level>', 'error | warn | info | debug', 'info')
     .option('--log-format <format>', 'text (for people) | json (pino NDJSON, for log pipelines)', 'text')
     .option('--status-interval <seconds>', 'status every N s: a line redrawn in place on a TTY (default 2), a log line otherwise (default 10); 0 = off')
     .action(async (file: string, opts: RunOptions) => {
       setRootLogger(createLogger({ level: parseLevel(opts.logLevel), format: parseFormat(opts.logFormat) }));
-      if (opts.bootstrap) throw new Error('--bootstrap (running on a real Kafka cluster) is not available in this version; run without it to use the built-in log.');
       await runApp(file, opts);
     });
   program

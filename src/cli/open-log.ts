@@ -1,14 +1,17 @@
 import fs from 'node:fs';
+import type { LogClient } from '../log-client/client.ts';
 import { LogStore } from '../log-store/index.ts';
+import { openKafkaLog } from '../kafka/index.ts';
 
 export const DEFAULT_DATA_DIR = './.tributary';
 
 /**
- * Opens the data dir for a CLI verb: as its owner, or through the app that owns it right now. Only verbs that
- * create something (`topics create`, `produce --create-topics`) may create a missing data dir, so that a typo
- * leaves no trace; topics are never created implicitly.
+ * Opens the log for a CLI verb: a Kafka cluster with --bootstrap; else the data dir, as its owner or through the
+ * app that owns it right now. Only verbs that create something (`topics create`, `produce --create-topics`) may
+ * create a missing data dir, so that a typo leaves no trace; topics are never created implicitly.
  */
-export function openLog(dataDir: string, opts: { create?: boolean } = {}): Promise<LogStore> {
+export function openLog(dataDir: string, opts: { create?: boolean; bootstrap?: string } = {}): Promise<LogClient> {
+  if (opts.bootstrap) return openKafkaLog({ bootstrapServers: opts.bootstrap, clientId: 'streams-run', retryForMs: 15_000 });
   if (!opts.create && !fs.existsSync(dataDir)) {
     throw new Error(`no data dir at ${dataDir}: nothing has been created there yet (create a topic with 'streams-run topics create <name> --data-dir ${dataDir}', run an app, or pass the right --data-dir).`);
   }
@@ -16,9 +19,9 @@ export function openLog(dataDir: string, opts: { create?: boolean } = {}): Promi
 }
 
 /** An error naming a missing topic and the topics there are. */
-export async function checkTopic(log: LogStore, topic: string, hint: string): Promise<void> {
+export async function checkTopic(log: LogClient, topic: string, hint: string): Promise<void> {
   const topics = await log.admin.listTopics({ internal: true });
   if (topics.includes(topic)) return;
   const user = topics.filter((t) => !t.startsWith('__'));
-  throw new Error(`topic '${topic}' does not exist in ${log.dir} (topics: ${user.length ? user.join(', ') : 'none'}); ${hint}`);
+  throw new Error(`topic '${topic}' does not exist in ${log.where} (topics: ${user.length ? user.join(', ') : 'none'}); ${hint}`);
 }

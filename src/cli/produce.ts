@@ -5,7 +5,7 @@
  */
 import readline from 'node:readline';
 import type { Command } from 'commander';
-import type { LogStore, ProducerRecord } from '../log-store/index.ts';
+import { LogStore, type ProducerRecord } from '../log-store/index.ts';
 import { pastRetentionMessage } from '../log-store/broker/retention-warning.ts';
 import { optionFormat, type Format } from './formats.ts';
 import { checkTopic, DEFAULT_DATA_DIR, openLog } from './open-log.ts';
@@ -13,7 +13,7 @@ import { positiveInt } from './options.ts';
 import { parseLine } from './produce-input.ts';
 
 interface ProduceOptions {
-  dataDir: string; batch: number; keyFormat?: Format; valueFormat?: Format; skipBad?: boolean;
+  dataDir: string; bootstrap?: string; batch: number; keyFormat?: Format; valueFormat?: Format; skipBad?: boolean;
   createTopics?: boolean; partitions?: number;
 }
 
@@ -47,6 +47,7 @@ export function registerProduce(program: Command): void {
   program.command('produce <topic>')
     .description('append stdin lines to a topic: {"key"?, "value", "timestamp"?, "headers"?} envelopes, or plain lines as values')
     .option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
+    .option('--bootstrap <host:port[,host:port...]>', 'a Kafka cluster instead of the built-in log')
     .option('--key-format <f>', 'encode keys as string | json | int32 | int64 | float64 | base64 | windowed:<F> | session:<F> (default: a string as is, other values as JSON)', optionFormat(true))
     .option('--value-format <f>', 'encode values as string | json | int32 | int64 | float64 | base64 (default: a string as is, other values as JSON)', optionFormat(false))
     .option('--skip-bad', 'skip lines that break the envelope rule or the formats, with a warning, instead of failing')
@@ -55,7 +56,7 @@ export function registerProduce(program: Command): void {
     .option('--batch <n>', 'records per batch', positiveInt('--batch'), 1000)
     .action(async (topic: string, o: ProduceOptions) => {
       if (o.partitions !== undefined && !o.createTopics) throw new Error('--partitions only applies with --create-topics.');
-      const log = await openLog(o.dataDir, { create: o.createTopics });
+      const log = await openLog(o.dataDir, { create: o.createTopics, bootstrap: o.bootstrap });
       try {
         const exists = (await log.admin.listTopics({ internal: true })).includes(topic);
         if (!exists && !o.createTopics) await checkTopic(log, topic, 'create it with --create-topics [--partitions N] or \'streams-run topics create\'.');
@@ -64,7 +65,7 @@ export function registerProduce(program: Command): void {
           await log.admin.createTopic(topic, { partitions: o.partitions ?? 1 });
           process.stderr.write(`created topic ${topic} with ${o.partitions ?? 1} partition(s)\n`);
         }
-        if (log.mode === 'client') await warnPastRetention(log, topic, records); // the owner warns in its own terminal
+        if (log instanceof LogStore && log.mode === 'client') await warnPastRetention(log, topic, records); // the owner warns in its own terminal
         const p = log.producer();
         for (let i = 0; i < records.length; i += o.batch) await p.sendBatch(records.slice(i, i + o.batch));
         process.stderr.write(`produced ${records.length} record(s) to ${topic}\n`);

@@ -25,9 +25,11 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const config = parseConfig(opts.config);
   if (opts.guarantee) config.processingGuarantee = opts.guarantee as StreamsConfig['processingGuarantee'];
   if (opts.threads !== undefined) config.numStreamThreads = opts.threads;
+  if (opts.bootstrap) config.bootstrapServers = opts.bootstrap;
   const logger = rootLogger();
   logger.debug(`starting ${app.applicationId} with config ${JSON.stringify({ ...app.config, ...config })}`, { event: 'config', applicationId: app.applicationId, config: { ...app.config, ...config } });
-  await seedSampleInput(file, opts.dataDir, (line) => logLine(logger)(line, 'info'));
+  // the sample input seeds the built-in log only: a Kafka cluster's topics are the user's
+  if (!opts.bootstrap) await seedSampleInput(file, opts.dataDir, (line) => logLine(logger)(line, 'info'));
   const restore = new RestoreReporter(logger);
   const status = new StatusReporter(logger, restore, { applicationId: app.applicationId, intervalMs: statusIntervalMs(opts.statusInterval, logger.interactive) });
   status.start();
@@ -36,6 +38,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     running = await startApp(app, {
       ...config, appModule: file,
       ...(opts.http ? { http: parseHttpAddress(opts.http), httpAuthToken: config.httpAuthToken } : {}), dataDir: opts.dataDir, stateDir: opts.stateDir, createTopics: opts.createTopics,
+      ...(opts.partitions !== undefined ? { createTopicPartitions: opts.partitions } : {}),
       onLog: logLine(logger), onRestore: restore.onProgress,
     });
   } catch (e) {
@@ -43,7 +46,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     throw e;
   }
   status.attach(running);
-  logger.info(`${app.applicationId} running on ${opts.dataDir} (Ctrl-C to stop)`, { event: 'running', applicationId: app.applicationId, dataDir: opts.dataDir });
+  logger.info(`${app.applicationId} running on ${opts.bootstrap ? `Kafka at ${opts.bootstrap}` : opts.dataDir} (Ctrl-C to stop)`, { event: 'running', applicationId: app.applicationId, dataDir: opts.dataDir });
   if (running.httpUrl) logger.info(`http on ${running.httpUrl} (live page, /metrics, /stores)`, { event: 'http', url: running.httpUrl });
   let signals = 0;
   let onSignal: () => void = () => undefined;
@@ -102,6 +105,7 @@ export interface RunOptions {
   createTopics?: boolean;
   config: string[];
   bootstrap?: string;
+  partitions?: number;
   http?: string;
   logLevel?: string;
   logFormat?: string;

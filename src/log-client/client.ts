@@ -42,7 +42,7 @@ export class LogClient {
   private closed = false;
 
   /** @param where names the log in errors (a data dir, a cluster). */
-  constructor(backend: LogBackend, protected readonly where: string) {
+  constructor(backend: LogBackend, readonly where: string) {
     backends.set(this, backend);
     const b = backend;
     this.admin = {

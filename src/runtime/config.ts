@@ -32,6 +32,25 @@ export interface StreamsConfig {
   http?: HttpOptions;
   /** Required for a non-loopback http host: clients send `Authorization: Bearer <token>`. */
   httpAuthToken?: string;
+  // ---- on Kafka (API.md section 7) ----
+  /** Run on a Kafka cluster instead of the built-in log: `host:port[,host:port...]` or a list. */
+  bootstrapServers?: string | string[];
+  clientId?: string;
+  kafka?: KafkaSettings;
+  /** Replication factor of the internal topics the app creates (-1: the broker's default). */
+  replicationFactor?: number;
+  /** `host:port` of this instance's HTTP server, for routing interactive queries between instances. */
+  applicationServer?: string;
+  numStandbyReplicas?: number;
+  sessionTimeoutMs?: number;
+  groupProtocol?: 'classic' | 'streams';
+}
+
+/** TLS and SASL for the Kafka connections. */
+export interface KafkaSettings {
+  /** TLS options (Node's tls.connect), or true for TLS with the system's CAs. */
+  ssl?: import('node:tls').ConnectionOptions | true;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 
 /** Every key of StreamsConfig (a key missing here fails tsc): what `--config` and start() accept. */
@@ -39,6 +58,8 @@ const CONFIG_KEYS = [
   'applicationId', 'processingGuarantee', 'commitIntervalMs', 'numStreamThreads', 'cacheMaxBytes', 'stateDir',
   'defaultKeySerde', 'defaultValueSerde', 'timestampExtractor', 'deserializationExceptionHandler',
   'processingExceptionHandler', 'productionExceptionHandler', 'onDroppedRecord', 'droppedRecordsTopic', 'http', 'httpAuthToken',
+  'bootstrapServers', 'clientId', 'kafka', 'replicationFactor', 'applicationServer', 'numStandbyReplicas', 'sessionTimeoutMs',
+  'groupProtocol',
 ] as const satisfies readonly (keyof StreamsConfig)[];
 type MissingKeys = Exclude<keyof StreamsConfig, (typeof CONFIG_KEYS)[number]>;
 const allKeys: MissingKeys extends never ? true : never = true;

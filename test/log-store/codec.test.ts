@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../../src/log-store/storage/crc32c.ts';
+import { crc32c } from '../../src/record-format/crc32c.ts';
 import { murmur2, partitionForKey } from '../../src/log-client/murmur2.ts';
-import { checkBatch, decodeRecords, encodeBatch, readHeader, type DecodedRecord } from '../../src/log-store/storage/record-batch.ts';
+import { checkBatch, decodeRecords, encodeBatch, readHeader, type DecodedRecord } from '../../src/record-format/record-batch.ts';
 import { validateTopicName } from '../../src/log-store/broker/topic-name.ts';
 
 describe('crc32c', () => {

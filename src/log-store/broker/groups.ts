@@ -4,8 +4,10 @@
  * recomputed on every call, so joins, leaves and new matching topics take effect at the next poll.
  */
 import type { Subscription, TopicPartition } from '../../log-client/types.ts';
+import { matching } from '../../log-client/subscription.ts';
 
 export type { Subscription };
+export { matching };
 
 export class GroupCoordinator {
   private groups = new Map<string, Map<string, Subscription>>();
@@ -49,11 +51,3 @@ export class GroupCoordinator {
   }
 }
 
-export function matching(sub: Subscription, topics: readonly string[]): string[] {
-  if (sub.topics) return topics.filter((t) => sub.topics!.includes(t));
-  if (sub.pattern !== undefined) {
-    const re = new RegExp(sub.pattern, (sub.flags ?? '').replace(/[gy]/g, ''));
-    return topics.filter((t) => !t.startsWith('__') && re.test(t));
-  }
-  return [];
-}

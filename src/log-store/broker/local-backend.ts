@@ -13,7 +13,7 @@ import type {
   TopicDescription, TopicOptions, TopicPartition,
 } from '../../log-client/types.ts';
 import type { PartitionLog } from '../storage/partition-log.ts';
-import { HEADER_SIZE, type RecordIn, type RecordVisitor } from '../storage/record-batch.ts';
+import { HEADER_SIZE, type RecordIn, type RecordVisitor } from '../../record-format/record-batch.ts';
 import { singleRecordBatchSize, sizeInBatch, tooLargeMessage } from '../storage/record-size.ts';
 import { warnPastRetention } from './retention-warning.ts';
 import { Durability } from './durability.ts';

@@ -1,7 +1,7 @@
 /** Committed group offsets, kept in the compacted `__consumer_offsets` topic (Kafka's key and value layouts). */
 import type { OffsetAndPartition, PartitionLag, TopicPartition } from '../../log-client/types.ts';
 import type { PartitionLog } from '../storage/partition-log.ts';
-import type { RecordIn } from '../storage/record-batch.ts';
+import type { RecordIn } from '../../record-format/record-batch.ts';
 import { OFFSETS_TOPIC, decodeOffsetKey, decodeOffsetValue, offsetKey, offsetValue } from './internal-topics.ts';
 import { readAll, type Topics } from './topics.ts';
 

@@ -6,7 +6,7 @@
 import type { GroupOffsets, TxnRef } from '../../log-client/backend.ts';
 import { LogStoreError } from '../../log-client/errors.ts';
 import type { PartitionLog } from '../storage/partition-log.ts';
-import { CONTROL_ABORT, CONTROL_COMMIT } from '../storage/record-batch.ts';
+import { CONTROL_ABORT, CONTROL_COMMIT } from '../../record-format/record-batch.ts';
 import { TXN_TOPIC, type TxnState } from './internal-topics.ts';
 import type { OffsetStore } from './offsets.ts';
 import { readAll, type Topics } from './topics.ts';

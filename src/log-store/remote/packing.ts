@@ -4,7 +4,7 @@
  * record objects, each with its own small buffers, cost more than processing them; JSON lines paid a base64
  * string per key and value. A packed batch is three buffers whatever its length.
  */
-import type { HeadersIn } from '../storage/record-batch.ts';
+import type { HeadersIn } from '../../record-format/record-batch.ts';
 import type { ConsumerRecord, ProducerRecord, RecordMetadata } from '../../log-client/types.ts';
 
 export interface PackedRecords {

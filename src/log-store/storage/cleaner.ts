@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { PartitionLog } from './partition-log.ts';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, decodeRecords, encodeBatch, type RecordIn } from './record-batch.ts';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, decodeRecords, encodeBatch, type RecordIn } from '../../record-format/record-batch.ts';
 import { Segment, type BatchRef } from './segment.ts';
 
 function keyString(k: Uint8Array | null): string | null {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {
   ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, decodeRecords, encodeBatch, encodeControlBatch, forEachRecord, readHeader, type RecordVisitor,
   type BatchOptions, type RecordIn,
-} from './record-batch.ts';
+} from '../../record-format/record-batch.ts';
 import { Segment, type BatchRef } from './segment.ts';
 import type { ConsumerRecord, Isolation, TopicConfig } from '../../log-client/types.ts';
 

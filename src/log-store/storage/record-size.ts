@@ -3,7 +3,7 @@
  * accepts, 1 MiB + 12 bytes of log overhead by default). A record is refused when a batch holding only it is
  * larger; sends are cut into batches that stay within the limit.
  */
-import { HEADER_SIZE, varintSize, type RecordIn } from './record-batch.ts';
+import { HEADER_SIZE, varintSize, type RecordIn } from '../../record-format/record-batch.ts';
 
 const len = (b: RecordIn['key']) => (b === null || b === undefined ? -1 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CorruptLogError } from '../../log-client/errors.ts';
-import { HEADER_SIZE, LOG_OVERHEAD, checkBatch, readHeader, type BatchHeader } from './record-batch.ts';
+import { HEADER_SIZE, LOG_OVERHEAD, checkBatch, readHeader, type BatchHeader } from '../../record-format/record-batch.ts';
 
 export const INDEX_INTERVAL_BYTES = 4096;
 const CHUNK = 1 << 20;

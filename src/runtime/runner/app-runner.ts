@@ -20,7 +20,8 @@ import { RecordCollector } from './record-collector.ts';
 import type { RestoreProgress } from './restore.ts';
 import { StoreQuery } from './store-query.ts';
 import { TaskManager, type ManagedTask } from './task-manager.ts';
-import { planTopics } from './topics.ts';
+import { planTopics, type CreateTopics } from './topics.ts';
+import { processId } from './process-id.ts';
 import type { RunnerDetail } from './introspect.ts';
 import { storeBytes } from './store-bytes.ts';
 
@@ -29,7 +30,7 @@ export interface RunnerOptions {
   topology: Topology;
   config: ResolvedConfig;
   stateDir: string;
-  createTopics: boolean;
+  createTopics: CreateTopics;
   /** Log lines: task warnings (level warn, the default) and a stopped loop (level error, with the error's details). */
   onLog?: (line: string, level?: 'error' | 'warn' | 'info' | 'debug', fields?: Record<string, unknown>) => void;
   onRestore?: (p: RestoreProgress) => void;
@@ -90,7 +91,10 @@ export class AppRunner {
     const { log, topology, config } = this.o;
     const appId = config.applicationId;
     const plan = await planTopics(log, topology, appId, this.o.createTopics);
-    this.producer = this.eos ? log.producer({ transactionalId: `${appId}-producer${this.o.threadSuffix ?? ''}` }) : log.producer();
+    // transactional.id = <applicationId>-<processId>-<threadIndex> (Kafka Streams 4.4's exactly_once_v2)
+    this.producer = this.eos
+      ? log.producer({ transactionalId: `${appId}-${processId(this.o.stateDir, appId)}${this.o.threadSuffix ?? '-1'}` })
+      : log.producer();
     const isolation: Isolation = this.eos ? 'read_committed' : 'read_uncommitted';
     this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
     await this.global?.bootstrap(log, plan.globalTopics, isolation);
@@ -222,7 +226,7 @@ export class AppRunner {
     const commitLatenciesMs = this.commitLatencies;
     this.commitLatencies = [];
     return {
-      thread: `StreamThread${this.o.threadSuffix ?? '-0'}`, startedMs: this.started, tasks, droppedBy, skipped, commits: this.metricsState.commits,
+      thread: `StreamThread${this.o.threadSuffix ?? '-1'}`, startedMs: this.started, tasks, droppedBy, skipped, commits: this.metricsState.commits,
       restore: [...(this.tasks?.restoreProgress.values() ?? [])], lag: { ...this.lagCache }, time: { ...this.timing }, commitLatenciesMs,
       cache: { hits: this.threadCache.hits ?? 0, misses: this.threadCache.misses ?? 0 },
     };

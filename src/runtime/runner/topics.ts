@@ -28,7 +28,11 @@ async function partitionsOfTopic(log: LogClient, topic: string): Promise<number 
   }
 }
 
-export async function planTopics(log: LogClient, topology: Topology, appId: string, createTopics: boolean): Promise<TopicPlan> {
+/** createTopics: create missing source topics (1 partition, or the given count). */
+export type CreateTopics = boolean | { partitions: number };
+
+export async function planTopics(log: LogClient, topology: Topology, appId: string, createTopics: CreateTopics): Promise<TopicPlan> {
+  const newPartitions = typeof createTopics === 'object' ? createTopics.partitions : 1;
   const physical = (t: string, internal: boolean) => (internal ? internalTopic(appId, t) : t);
   const partitionsOf = new Map<string, number>();
   const existing = await log.admin.listTopics();
@@ -42,8 +46,8 @@ export async function planTopics(log: LogClient, topology: Topology, appId: stri
         if (!createTopics) {
           throw new Error(`source topic '${t}' (read by ${src.name}) does not exist. Create it (streams-run topics create ${t} -p <partitions>) or start with --create-topics (config createTopics: true) to create it with 1 partition.`);
         }
-        await log.admin.createTopic(t, { partitions: 1 });
-        n = 1;
+        await log.admin.createTopic(t, { partitions: newPartitions });
+        n = newPartitions;
       }
       partitionsOf.set(t, n);
     }

@@ -17,7 +17,7 @@ export const ATTR_TIMESTAMP_LOG_APPEND = 0x08;
 export const ATTR_TRANSACTIONAL = 0x10;
 export const ATTR_CONTROL = 0x20;
 
-import type { Bytes, HeadersIn } from '../../log-client/types.ts';
+import type { Bytes, HeadersIn } from '../log-client/types.ts';
 export type { Bytes, HeadersIn };
 
 /** A record to append (key/value strings are UTF-8 encoded). */
@@ -272,7 +272,7 @@ export function decodeRecords(buf: Buffer, pos: number, h: BatchHeader, each: (r
 }
 
 /** A record's parts as forEachRecord passes them; headers null when the record has none. */
-import type { RecordVisitor } from '../../log-client/backend.ts';
+import type { RecordVisitor } from '../log-client/backend.ts';
 export type { RecordVisitor };
 
 /** decodeRecords without an object per record (the consumer's and the restore's hot path). */

@@ -1,0 +1,42 @@
+/** Tributary on Apache Kafka (API.md section 7): a LogClient whose backend is a Kafka cluster. */
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import type { SASLMechanismValue } from '@platformatic/kafka';
+import { LogClient } from '../log-client/client.ts';
+import { KafkaBackend, type KafkaBackendOptions } from './backend.ts';
+
+export { KafkaBackend, type KafkaBackendOptions } from './backend.ts';
+
+/** Connects to the cluster (a clear error when no broker answers) and wraps it in a LogClient. */
+export async function openKafkaLog(opts: KafkaBackendOptions): Promise<LogClient> {
+  const backend = new KafkaBackend(opts);
+  try {
+    await backend.connect();
+  } catch (e) {
+    await backend.close();
+    throw e;
+  }
+  return new LogClient(backend, backend.where);
+}
+
+/** API.md section 7's settings of an app's config that reach the Kafka client. */
+export interface KafkaConfig {
+  bootstrapServers?: string | string[];
+  clientId?: string;
+  sessionTimeoutMs?: number;
+  replicationFactor?: number;
+  kafka?: { ssl?: TlsOptions | true; sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } };
+}
+
+export function kafkaOptionsFromConfig(o: KafkaConfig): KafkaBackendOptions {
+  const kafka = o.kafka ?? {};
+  const n = (v: unknown) => (v === undefined ? undefined : Number(v));
+  if (o.bootstrapServers === undefined) throw new Error('bootstrapServers: the Kafka cluster to run on is not set.');
+  return {
+    bootstrapServers: o.bootstrapServers, clientId: o.clientId,
+    sessionTimeoutMs: n(o.sessionTimeoutMs), replicationFactor: n(o.replicationFactor),
+    connection: {
+      ...(kafka.ssl ? { tls: kafka.ssl === true ? {} : kafka.ssl } : {}),
+      ...(kafka.sasl ? { sasl: { mechanism: kafka.sasl.mechanism.toUpperCase() as SASLMechanismValue, username: kafka.sasl.username, password: kafka.sasl.password } } : {}),
+    },
+  };
+}
