@@ -48,7 +48,7 @@ export class Transactions {
   state(txn: TxnRef): TxnState {
     const s = this.states.get(txn.transactionalId);
     if (!s || Number(s.producerId) !== txn.producerId || s.epoch !== txn.epoch) {
-      throw new LogStoreError('FENCED', `transactional producer '${txn.transactionalId}' (producer id ${txn.producerId}, epoch ${txn.epoch}) is not the current one of this client: initTransactions() again`);
+      throw new LogStoreError('FENCED', `transactional producer '${txn.transactionalId}' (producer id ${txn.producerId}, epoch ${txn.epoch}) has been fenced by a newer producer with the same transactional id in this client; close it and create a new one`);
     }
     return s;
   }
