@@ -3,7 +3,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LogStore } from '../log-store/index.ts';
 import type { LogClient } from '../log-client/client.ts';
-import { kafkaOptionsFromConfig, openKafkaLog } from '../kafka/index.ts';
 import type { CreateTopics } from '../runtime/runner/topics.ts';
 import type { App, RunningApp, StartOptions } from './app.ts';
 import { checkConfigKeys, resolveConfig, type StreamsConfig } from '../runtime/config.ts';
@@ -127,6 +126,8 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
  */
 async function openLog(appId: string, dataDir: string, settings: StreamsConfig, log: NonNullable<RunnerOptions['onLog']>): Promise<LogClient> {
   if (settings.bootstrapServers !== undefined) {
+    // loaded only for Kafka: the built-in log's apps do not pay for the Kafka client
+    const { kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');
     return openKafkaLog({ ...kafkaOptionsFromConfig(settings), onLog: (l) => log(l, 'warn') });
   }
   const store = await LogStore.open(dataDir, { ifLocked: 'connect' });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { LogClient } from '../log-client/client.ts';
 import { LogStore } from '../log-store/index.ts';
-import { openKafkaLog } from '../kafka/index.ts';
 
 export const DEFAULT_DATA_DIR = './.tributary';
 
@@ -10,8 +9,11 @@ export const DEFAULT_DATA_DIR = './.tributary';
  * app that owns it right now. Only verbs that create something (`topics create`, `produce --create-topics`) may
  * create a missing data dir, so that a typo leaves no trace; topics are never created implicitly.
  */
-export function openLog(dataDir: string, opts: { create?: boolean; bootstrap?: string } = {}): Promise<LogClient> {
-  if (opts.bootstrap) return openKafkaLog({ bootstrapServers: opts.bootstrap, clientId: 'streams-run', retryForMs: 15_000 });
+export async function openLog(dataDir: string, opts: { create?: boolean; bootstrap?: string } = {}): Promise<LogClient> {
+  if (opts.bootstrap) {
+    const { openKafkaLog } = await import('../kafka/index.ts');
+    return openKafkaLog({ bootstrapServers: opts.bootstrap, clientId: 'streams-run', retryForMs: 15_000 });
+  }
   if (!opts.create && !fs.existsSync(dataDir)) {
     throw new Error(`no data dir at ${dataDir}: nothing has been created there yet (create a topic with 'streams-run topics create <name> --data-dir ${dataDir}', run an app, or pass the right --data-dir).`);
   }
