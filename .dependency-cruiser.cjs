@@ -14,7 +14,7 @@ const rooms = {
   'log-store': ['log-client', 'record-format'],
   kafka: ['log-client', 'record-format'],
   runtime: ['api', 'serdes', 'windowing', 'topology', 'state', 'processors', 'log-client'],
-  'test-driver': ['api', 'serdes', 'topology', 'state', 'processors', 'runtime'],
+  'test-driver': ['api', 'serdes', 'topology', 'state', 'processors', 'runtime', 'log-client'],
   app: ['api', 'serdes', 'windowing', 'topology', 'dsl', 'state', 'processors', 'runtime', 'log-client', 'log-store', 'kafka'],
   http: ['api', 'serdes', 'topology', 'state', 'runtime', 'app', 'log-client'],
   cli: ['api', 'serdes', 'topology', 'runtime', 'app', 'log-client', 'log-store', 'kafka', 'http'],

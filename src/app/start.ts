@@ -125,6 +125,8 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
  * dir. Several apps on one data dir (a pipeline): the first owns the log, the others use it through its socket.
  */
 async function openLog(appId: string, dataDir: string, settings: StreamsConfig, log: NonNullable<RunnerOptions['onLog']>): Promise<LogClient> {
+  const later = (['applicationServer', 'numStandbyReplicas', 'groupProtocol'] as const).filter((k) => settings[k] !== undefined);
+  if (later.length) log(`config ${later.join(', ')}: not supported yet (several instances on Kafka come with the scale-out work); ignored. This instance joins its group alone with the classic protocol.`, 'warn');
   if (settings.bootstrapServers !== undefined) {
     // loaded only for Kafka: the built-in log's apps do not pay for the Kafka client
     const { kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');

@@ -5,12 +5,13 @@
  * or errors are emitted before the completion or the error, so nothing that came before an error is lost.
  * The timer runs on an rxjs scheduler (asyncScheduler by default), so TestScheduler marble tests drive it.
  */
-import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
+import { rxjs } from './rx.ts';
 
-export function batchFor<T>(lingerMs: number, maxRecords: number, scheduler: SchedulerLike = asyncScheduler) {
+export function batchFor<T>(lingerMs: number, maxRecords: number, scheduler: SchedulerLike = rxjs().asyncScheduler) {
   if (!(lingerMs >= 0)) throw new RangeError(`lingerMs must be >= 0, got ${lingerMs}.`);
   if (!(maxRecords >= 1)) throw new RangeError(`the batch size must be >= 1, got ${maxRecords}.`);
-  return (source: Observable<T>): Observable<T[]> => new Observable<T[]>((out) => {
+  return (source: Observable<T>): Observable<T[]> => new (rxjs().Observable)<T[]>((out) => {
     let batch: T[] = [];
     let timer: Subscription | null = null;
     const flush = () => {

@@ -7,7 +7,8 @@
  * since all of it came after the subscription). Unsubscribing closes the consumer; closing the log (or the
  * running app) completes the Observable. Keys and values are raw bytes unless serdes are given.
  */
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { rxjs } from './rx.ts';
 import type { StreamRecord } from '../api/records.ts';
 import type { Deserializer } from '../api/serde.ts';
 import type { Consumer, ConsumerOptions } from './consumer.ts';
@@ -53,7 +54,7 @@ export function observeTopic<K = Uint8Array | null, V = Uint8Array | null>(
   if (from !== 'now' && from !== 'beginning') throw new Error(`observe('${topic}'): from must be 'now' or 'beginning', got '${String(from)}'.`);
   const keyDe = opts.key;
   const valueDe = opts.value;
-  return new Observable<StreamRecord<K, V>>((sub) => {
+  return new (rxjs().Observable)<StreamRecord<K, V>>((sub) => {
     let stopped = false;
     let consumer: Consumer | null = null;
     const stop = () => {

@@ -1,5 +1,6 @@
 /** TestOutputTopic: reads what the topology wrote to a topic, deserialized (API.md section 4). Reads are synchronous. */
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { rxjs } from '../log-client/rx.ts';
 import type { KeyValue, StreamRecord } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
 import type { RawRecord, RecordQueue } from './record-queue.ts';
@@ -84,7 +85,7 @@ export class TestOutputTopic<K, V> {
    * still return the same records. Each subscription starts over from the records queued at that time.
    */
   observe(): Observable<StreamRecord<K, V>> {
-    return new Observable<StreamRecord<K, V>>((sub) => {
+    return new (rxjs().Observable)<StreamRecord<K, V>>((sub) => {
       const emit = (r: RawRecord) => {
         try {
           sub.next(this.decode(r));

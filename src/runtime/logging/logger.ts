@@ -6,7 +6,11 @@
  * In text format on a TTY, a status line can sit below the log lines: it is redrawn in place, and every log
  * line first clears it and then redraws it underneath.
  */
-import { pino, type Logger as Pino } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger as Pino } from 'pino';
+
+/** pino, loaded when the first logger is made (the CLI's first line, or an app's first warning). */
+const loadPino = (): typeof import('pino').pino => (createRequire(import.meta.url)('pino') as typeof import('pino')).pino;
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type LogFormat = 'text' | 'json';
@@ -51,6 +55,7 @@ const CLEAR = '\r\x1b[2K';
 const PREFIX: Record<string, string> = { error: 'error: ', warn: 'warning: ', info: '', debug: 'debug: ' };
 
 export function createLogger(o: LoggerOptions = {}): Logger {
+  const pino = loadPino();
   const level = o.level ?? 'info';
   const format = o.format ?? 'text';
   const out = o.stream ?? process.stderr;
@@ -121,8 +126,9 @@ export function setRootLogger(logger: Logger): void {
  * Adapts the runner's `onLog(line, level?)` callbacks (task warnings, a stopped loop) to the logger: the
  * `streams-run: ` some messages carry is dropped (the text format adds its own), the level defaults to warn.
  */
-export function logLine(logger: Logger = rootLogger()): (line: string, level?: LogLevel, fields?: LogFields) => void {
-  return (line, level = 'warn', fields) => logger[level](line.startsWith('streams-run: ') ? line.slice(13) : line, fields);
+export function logLine(logger?: Logger): (line: string, level?: LogLevel, fields?: LogFields) => void {
+  // the root logger is made at the first line, not before: a quiet start does not load pino
+  return (line, level = 'warn', fields) => (logger ?? rootLogger())[level](line.startsWith('streams-run: ') ? line.slice(13) : line, fields);
 }
 
 const reported = new WeakSet<object>();
