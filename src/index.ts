@@ -25,6 +25,8 @@ export { Topology } from './topology/topology.ts';
 export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/index.ts';
 export { defineApp } from './app/define-app.ts';
 export type { App, AppDefinition, RunningApp, StartOptions } from './app/app.ts';
+export type { TaskInfo } from './app/tasks.ts';
+export type { RestoreProgress } from './runtime/runner/restore.ts';
 import './http/register.ts'; // lets app.start({ http }) serve (API.md section 8)
 export type { StreamsConfig } from './runtime/config.ts';
 export type { DroppedRecord } from './processors/types.ts';

@@ -25,6 +25,8 @@ export interface RunningApp {
   store<S = import('../api/stores.ts').ReadOnlyKeyValueStore<unknown, unknown>>(name: string): S;
   /** Records processed (per task, per second), commits, dropped records by reason, restore progress. */
   metrics(): Record<string, unknown>;
+  /** The tasks this instance owns (active; standbys come with scale-out), their state and restore progress. */
+  tasks(): import('./tasks.ts').TaskInfo[];
   /** Consumer lag per input partition. */
   lag(): Promise<Record<string, number>>;
   /**

@@ -12,6 +12,7 @@ import { observeTopic, ObserverRegistry, type ObserveOptions } from '../log-clie
 import { startThreads } from './threads.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
 import { registerIntrospection, storeInfos } from './introspect.ts';
+import { taskInfos } from './tasks.ts';
 import { httpServerFactory, type HttpAttachment } from './http-hook.ts';
 
 export interface StartExtras {
@@ -94,6 +95,7 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
     applicationId: app.applicationId,
     store: <S>(name: string) => runner.store(name) as S,
     metrics: () => ({ ...runner.metrics() }),
+    tasks: () => taskInfos([runner.taskStates()]),
     lag: () => runner.lag(),
     error: () => runner.error,
     observe: (topic: string, o?: ObserveOptions<unknown, unknown>) => observeTopic(log, topic, o, observers),

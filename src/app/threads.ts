@@ -16,6 +16,7 @@ import { spread, taskIds } from '../runtime/runner/task-ids.ts';
 import { observeTopic, ObserverRegistry, type ObserveOptions } from '../log-client/observe.ts';
 import type { WorkerInput } from './worker.ts';
 import { registerIntrospection, storeInfos, type RunnerDetail } from './introspect.ts';
+import { taskInfos } from './tasks.ts';
 import { resolveConfig } from '../runtime/config.ts';
 
 export interface ThreadsOptions {
@@ -107,6 +108,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
         lag: Object.assign({}, ...ms.map((m) => m.lag ?? {})) as Record<string, number>,
       };
     },
+    tasks: () => taskInfos(details.filter((d): d is RunnerDetail => d !== null)),
     async lag() {
       // as of each thread's last commit (threads report metrics every 200 ms)
       return Object.assign({}, ...metrics.map((m) => m?.lag ?? {})) as Record<string, number>;

@@ -199,6 +199,17 @@ export class AppRunner {
     if (this.commitLatencies.length < 10_000) this.commitLatencies.push(this.lastCommit - began);
   }
 
+  /** This thread's tasks (all active: standbys come with scale-out), their input partitions, stores and restores. */
+  taskStates(): Pick<RunnerDetail, 'tasks' | 'restore'> {
+    const tasks: RunnerDetail['tasks'] = [];
+    for (const [id, ts] of this.tasks?.tasks ?? []) {
+      tasks.push({ id, state: 'running', processed: ts.task.metrics.processed, processors: {}, stores: [...ts.stores.keys()], storeEntries: {}, storeBytes: {}, partitions: [...ts.positions.keys()] });
+    }
+    const restoring = this.tasks?.restoring ?? null;
+    if (restoring) tasks.push({ id: restoring, state: 'restoring', processed: 0, processors: {}, stores: [], storeEntries: {}, storeBytes: {}, partitions: [] });
+    return { tasks, restore: [...(this.tasks?.restoreProgress.values() ?? [])] };
+  }
+
   /** Per-task and per-processor counters for metrics and the live page (commit latencies are drained). */
   detail(): RunnerDetail {
     const droppedBy: RunnerDetail['droppedBy'] = {};
