@@ -11,6 +11,7 @@ import type { App, RunningApp } from './app.ts';
 import type { ResolvedConfig } from '../runtime/config.ts';
 import { bindDefaultSerde } from '../serdes/deferred.ts';
 import type { StoreHandle } from '../runtime/stores/stores.ts';
+import type { Row, StoreRead } from '../runtime/stores/query-rows.ts';
 import type { RunnerDetail } from '../runtime/runner/introspect.ts';
 
 export type { RunnerDetail, TaskDetail } from '../runtime/runner/introspect.ts';
@@ -29,6 +30,8 @@ export interface AppIntrospection {
   stores(): StoreInfo[];
   /** The handles of a store across this instance's tasks; null when stores live in worker threads. */
   handles(store: string): StoreHandle[] | null;
+  /** With stores in worker threads: asks every thread and yields their rows (tasks of one thread, then the next). */
+  readThreads?(q: StoreRead): AsyncIterable<Row>;
   /** One entry per stream thread. */
   details(): RunnerDetail[];
   /** Fresh lag per input partition. */

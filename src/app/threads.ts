@@ -1,7 +1,7 @@
 /**
  * numStreamThreads > 1: the process owns the log (and serves it on its socket), plans topics once, spreads the
- * tasks over worker threads and aggregates their metrics. Interactive queries need the stores in this thread,
- * so `store()` is only available with one stream thread.
+ * tasks over worker threads and aggregates their metrics. The stores live in the threads: HTTP queries are asked
+ * of every thread over its port (readThreads); the synchronous `store()` needs one stream thread.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { LogClient } from '../log-client/client.ts';
@@ -17,6 +17,7 @@ import { observeTopic, ObserverRegistry, type ObserveOptions } from '../log-clie
 import type { WorkerInput } from './worker.ts';
 import { registerIntrospection, storeInfos, type RunnerDetail } from './introspect.ts';
 import { taskInfos } from './tasks.ts';
+import type { Row, StoreRead } from '../runtime/stores/query-rows.ts';
 import { resolveConfig } from '../runtime/config.ts';
 
 export interface ThreadsOptions {
@@ -37,6 +38,7 @@ export interface ThreadsOptions {
 interface Msg {
   type: string; metrics?: RunnerMetrics; detail?: RunnerDetail; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress;
   record?: DroppedRecord; level?: 'error' | 'warn' | 'info' | 'debug'; fields?: Record<string, unknown>;
+  id?: number; rows?: Row[]; error?: string;
 }
 
 export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
@@ -55,6 +57,27 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
     const data: WorkerInput = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, forwardDropped: o.onDroppedRecord !== undefined, taskIds: ids, thread, logPort: port2 };
     return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: data, transferList: [port2] });
   });
+  // Interactive queries (HTTP) go to every thread in turn; each answers with its tasks' rows.
+  let queryIds = 0;
+  const pending = new Map<number, { resolve(rows: Row[]): void; reject(e: Error): void }>();
+  const settleQuery = (m: Msg) => {
+    const p = pending.get(m.id!);
+    pending.delete(m.id!);
+    if (m.error !== undefined) p?.reject(new Error(`stream thread: ${m.error}`));
+    else p?.resolve(m.rows ?? []);
+  };
+  const ask = (w: Worker, q: StoreRead) => new Promise<Row[]>((resolve, reject) => {
+    const id = ++queryIds;
+    pending.set(id, { resolve, reject });
+    w.postMessage({ type: 'query', id, q });
+  });
+  async function* readThreads(q: StoreRead): AsyncIterable<Row> {
+    for (const w of workers) {
+      const rows = await ask(w, q);
+      yield* rows;
+      if (q.type === 'key' && rows.length) return;
+    }
+  }
   const closed = workers.map((w, i) => new Promise<void>((resolve) => {
     w.on('message', (m: Msg) => {
       if (m.type === 'metrics' || m.type === 'closed') metrics[i] = m.metrics ?? metrics[i];
@@ -65,6 +88,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       if (m.type === 'log' && m.line) o.onLog(m.line, m.level, m.fields);
       if (m.type === 'restore' && m.progress) o.onRestore?.(m.progress);
       if (m.type === 'dropped' && m.record) o.onDroppedRecord?.(m.record);
+      if (m.type === 'query-result' && m.id !== undefined) settleQuery(m);
       if (m.type === 'error') failure = failure ?? new Error(`stream thread ${i}: ${m.message}`);
       if (m.type === 'closed') resolve();
     });
@@ -127,7 +151,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   };
   const config = resolveConfig(o.app.applicationId, { ...o.app.config, ...o.overrides });
   return registerIntrospection(running, {
-    topology, threads: groups.length, stores: () => storeInfos(o.app, config), handles: () => null,
+    topology, threads: groups.length, stores: () => storeInfos(o.app, config), handles: () => null, readThreads,
     lag: () => running.lag(),
     details: () => details.flatMap((d, i) => {
       if (!d) return [];

@@ -9,6 +9,8 @@ import { loadApp } from './load-app.ts';
 import type { DroppedRecord } from '../processors/types.ts';
 import { resolveConfig, type StreamsConfig } from '../runtime/config.ts';
 import { AppRunner } from '../runtime/runner/app-runner.ts';
+import { readRows, type Row, type StoreRead } from '../runtime/stores/query-rows.ts';
+import type { StoreHandle } from '../runtime/stores/stores.ts';
 
 export interface WorkerInput {
   appModule: string;
@@ -45,7 +47,11 @@ try {
     post({ type: 'metrics', metrics: runner.metrics(), detail: runner.detail() });
     if (runner.error) post({ type: 'error', message: String((runner.error as Error).message ?? runner.error) });
   }, 200);
-  port.on('message', (m: { type: string }) => {
+  port.on('message', (m: { type: string; id?: number; q?: StoreRead }) => {
+    if (m.type === 'query') {
+      answerQuery(runner, m.id!, m.q!);
+      return;
+    }
     if (m.type !== 'close') return;
     clearInterval(timer);
     runner.close()
@@ -54,4 +60,20 @@ try {
   });
 } catch (e) {
   post({ type: 'error', message: (e as Error).message, fatal: true });
+}
+
+/** An interactive query of the main thread (HTTP): the rows of this thread's tasks, or none when it has no such store. */
+function answerQuery(runner: AppRunner, id: number, q: StoreRead): void {
+  let handles: StoreHandle[];
+  try {
+    handles = runner.store(q.store).handles;
+  } catch {
+    post({ type: 'query-result', id, rows: [] });
+    return;
+  }
+  (async () => {
+    const rows: Row[] = [];
+    for await (const r of readRows(handles, q)) rows.push(r);
+    return rows;
+  })().then((rows) => post({ type: 'query-result', id, rows }), (e: unknown) => post({ type: 'query-result', id, error: (e as Error).message }));
 }
