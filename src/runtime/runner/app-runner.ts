@@ -20,7 +20,8 @@ import { RecordCollector } from './record-collector.ts';
 import type { RestoreProgress } from './restore.ts';
 import { StoreQuery } from './store-query.ts';
 import { TaskManager, type ManagedTask } from './task-manager.ts';
-import { planTopics, type CreateTopics } from './topics.ts';
+import { planTopics, type CreateTopics, type TopicPlan } from './topics.ts';
+import { LogStoreError } from '../../log-client/errors.ts';
 import { processId } from './process-id.ts';
 import type { RunnerDetail } from './introspect.ts';
 import { storeBytes } from './store-bytes.ts';
@@ -91,13 +92,27 @@ export class AppRunner {
     const { log, topology, config } = this.o;
     const appId = config.applicationId;
     const plan = await planTopics(log, topology, appId, this.o.createTopics);
+    const isolation: Isolation = this.eos ? 'read_committed' : 'read_uncommitted';
+    this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
+    await this.global?.bootstrap(log, plan.globalTopics, isolation);
+    await this.createTasks(plan, isolation);
+    this.loopDone = this.run(plan, isolation).catch((e) => {
+      this.failure = e;
+      this.o.onLog?.(`stopped: ${(e as Error).message}`, 'error', (e as { details?: Record<string, unknown> }).details);
+    });
+  }
+
+  /**
+   * A producer, this thread's tasks (created, restored, processors initialized) and a consumer assigned their
+   * partitions at the committed positions; under exactly_once the first transaction is begun.
+   */
+  private async createTasks(plan: TopicPlan, isolation: Isolation): Promise<void> {
+    const { log, topology, config } = this.o;
+    const appId = config.applicationId;
     // transactional.id = <applicationId>-<processId>-<threadIndex> (Kafka Streams 4.4's exactly_once_v2)
     this.producer = this.eos
       ? log.producer({ transactionalId: `${appId}-${processId(this.o.stateDir, appId)}${this.o.threadSuffix ?? '-1'}` })
       : log.producer();
-    const isolation: Isolation = this.eos ? 'read_committed' : 'read_uncommitted';
-    this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
-    await this.global?.bootstrap(log, plan.globalTopics, isolation);
     this.collector = new RecordCollector(this.producer, config.productionExceptionHandler, (metas) => this.tasks.acknowledged(metas), (l) => this.o.onLog?.(l));
     const tasks = new TaskManager({
       log, topology, config, stateDir: this.o.stateDir, storeOptions: this.storeOptions(), cacheBudget: this.threadCache,
@@ -120,10 +135,28 @@ export class AppRunner {
     this.consumer.assign(positions.map(({ topic, partition }) => ({ topic, partition })));
     for (const pos of positions) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
     if (this.eos) this.producer.beginTransaction();
-    this.loopDone = this.loop().catch((e) => {
-      this.failure = e;
-      this.o.onLog?.(`stopped: ${(e as Error).message}`, 'error', (e as { details?: Record<string, unknown> }).details);
-    });
+  }
+
+  /**
+   * The loop, and Kafka's answer to a fenced producer under exactly_once (TaskMigratedException): the tasks are
+   * lost, not failed. Their stores drop what was not committed (close dirty), and the tasks are created again from
+   * the changelogs and the committed offsets with a new producer, which in turn fences the zombie.
+   */
+  private async run(plan: TopicPlan, isolation: Isolation): Promise<void> {
+    while (true) {
+      try {
+        await this.loop();
+        return;
+      } catch (e) {
+        if (!this.eos || this.stopping || !(e instanceof LogStoreError) || e.code !== 'FENCED') throw e;
+        this.o.onLog?.(`producer fenced (${e.message}): its tasks are lost; closing them dirty, then restoring them and going on`, 'warn');
+        this.collector.discard();
+        await this.tasks.closeDirty();
+        await this.consumer.close().catch(() => undefined);
+        await this.producer.close().catch(() => undefined);
+        await this.createTasks(plan, isolation);
+      }
+    }
   }
 
   private async loop(): Promise<void> {
