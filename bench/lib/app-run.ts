@@ -1,13 +1,14 @@
 /** Helpers for benchmarks that run an app on the built-in log: prefill a topic, run until done, measure. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { App, LogStore } from '../../src/index.ts';
+import type { App } from '../../src/index.ts';
+import type { LogClient } from '../../src/log-client/client.ts';
 import { TS_BASE } from './gen.ts';
 
 export interface Filled { records: number; bytes: number }
 
 /** Appends `n` records made by `make(i)` to `topic` in batches of 10k (not timed). */
-export async function prefill(log: LogStore, topic: string, n: number, make: (i: number) => { key: Uint8Array | string; value: Uint8Array }): Promise<Filled> {
+export async function prefill(log: LogClient, topic: string, n: number, make: (i: number) => { key: Uint8Array | string; value: Uint8Array }): Promise<Filled> {
   const p = log.producer();
   let bytes = 0;
   for (let i = 0; i < n; i += 10_000) {
@@ -23,7 +24,7 @@ export async function prefill(log: LogStore, topic: string, n: number, make: (i:
   return { records: n, bytes };
 }
 
-export async function endOffsets(log: LogStore, topic: string): Promise<number> {
+export async function endOffsets(log: LogClient, topic: string): Promise<number> {
   const d = await log.admin.describeTopic(topic);
   let sum = 0;
   for (const p of d.partitions) sum += (await log.offsets({ topic, partition: p.partition })).end;
