@@ -9,6 +9,9 @@ import { ConnectionPool, metadataV12, findCoordinatorV6, type Connection, type C
 
 type MetadataResponse = metadataV12.MetadataResponse;
 import { LogStoreError } from '../log-client/errors.ts';
+import { installTaggedFieldsReader } from './tagged-fields.ts';
+
+installTaggedFieldsReader();
 
 export interface Broker { host: string; port: number }
 

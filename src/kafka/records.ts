@@ -120,8 +120,10 @@ export async function produceRecords(
   return out;
 }
 
-async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], id: ProducerIdentity | null, out: RecordMetadata[], now: number): Promise<void> {
-  let pending = group.map((c) => {
+interface Encoded { chunk: Chunk; batch: Buffer }
+
+function encodeChunks(group: Chunk[], id: ProducerIdentity | null, now: number): Encoded[] {
+  return group.map((c) => {
     let baseSequence = -1;
     if (id) {
       const key = `${c.topic}:${c.partition}`;
@@ -133,10 +135,18 @@ async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], 
       : {});
     return { chunk: c, batch };
   });
-  const deadline = Date.now() + (client.opts.retryForMs ?? 120_000);
+}
+
+async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], id: ProducerIdentity | null, out: RecordMetadata[], now: number): Promise<void> {
+  await sendEncoded(client, broker, encodeChunks(group, id, now), id, out, now, Date.now() + (client.opts.retryForMs ?? 120_000));
+}
+
+async function sendEncoded(client: KafkaClient, broker: Broker, encoded: Encoded[], id: ProducerIdentity | null, out: RecordMetadata[], now: number, deadline: number): Promise<void> {
+  let pending = encoded;
   let delay = 50;
   // A response may accept some partitions and refuse others: only the refused ones are sent again (an idempotent
-  // producer resends them with the same sequence numbers, so the broker drops any it already has).
+  // producer resends them with the same sequence numbers, so the broker drops any it already has), to the leader
+  // the metadata names then (a leader that moved, or a new topic's partition whose leader was not elected yet).
   for (;;) {
     const topics = new Map<string, PartitionBatch[]>();
     for (const { chunk, batch } of pending) (topics.get(chunk.topic) ?? topics.set(chunk.topic, []).get(chunk.topic)!).push({ index: chunk.partition, batch });
@@ -171,6 +181,25 @@ async function sendRequest(client: KafkaClient, broker: Broker, group: Chunk[], 
     if (!isRetriable(err) || Date.now() > deadline) throw new LogStoreError('REMOTE', `produce to ${where} on Kafka at ${client.where} failed: ${describeError(err)}`);
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 1000);
+    for (const t of new Set(pending.map((x) => x.chunk.topic))) client.forgetTopic(t);
+    const byLeader = new Map<string, { broker: Broker; encoded: Encoded[] }>();
+    for (const x of pending) {
+      const b = await client.retry(`leader of ${x.chunk.topic}-${x.chunk.partition}`, () => client.leader(x.chunk.topic, x.chunk.partition));
+      const bk = `${b.host}:${b.port}`;
+      (byLeader.get(bk) ?? byLeader.set(bk, { broker: b, encoded: [] }).get(bk)!).encoded.push(x);
+    }
+    const here = byLeader.get(`${broker.host}:${broker.port}`);
+    byLeader.delete(`${broker.host}:${broker.port}`);
+    const moved = [...byLeader.values()].map((g) => sendEncoded(client, g.broker, g.encoded, id, out, now, deadline));
+    if (!here) {
+      await Promise.all(moved);
+      return;
+    }
+    pending = here.encoded;
+    if (moved.length) {
+      await Promise.all([...moved, sendEncoded(client, broker, pending, id, out, now, deadline)]);
+      return;
+    }
   }
 }
 
