@@ -7,6 +7,7 @@ import type {
   ConsumerRecord, Subscription, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription,
   TopicOptions, TopicPartition,
 } from './types.ts';
+import type { StreamsMemberInfo, StreamsMembership } from './membership.ts';
 
 export interface TxnRef {
   transactionalId: string;
@@ -62,6 +63,11 @@ export interface LogBackend {
   committed(groupId: string, tps: TopicPartition[]): Promise<(number | null)[]>;
   initTransactions(transactionalId: string): Promise<{ producerId: number; epoch: number }>;
   endTransaction(txn: TxnRef, commit: boolean, offsets: GroupOffsets[]): Promise<void>;
+  /**
+   * A stream thread's membership in the application's group (see membership.ts); absent on a log where one process
+   * owns every task (the built-in log).
+   */
+  streamsMembership?(groupId: string, info: StreamsMemberInfo): StreamsMembership;
   /** Runs retention and compaction now (they also run in the background). */
   maintenance(): Promise<void>;
   /** Deletes whole segments below each offset; returns how many segments went. */
