@@ -134,8 +134,10 @@ export class KafkaBackend implements LogBackend {
 
   async listGroups(): Promise<string[]> {
     await this.client.retry('list brokers', () => this.client.metadata([]));
-    const res = await this.client.retry('list groups', async () => listGroupsV5.api.async(await this.client.any(), [], []));
-    return res.groups.map((g) => g.groupId).sort();
+    // every broker coordinates some groups and lists only those (Kafka's Admin.listConsumerGroups asks them all)
+    const lists = await Promise.all(this.client.knownBrokers().map((b) =>
+      this.client.retry(`list groups on ${b.host}:${b.port}`, async () => listGroupsV5.api.async(await this.client.connection(b), [], []))));
+    return [...new Set(lists.flatMap((res) => res.groups.map((g) => g.groupId)))].sort();
   }
 
   async groupLag(groupId: string): Promise<PartitionLag[]> {

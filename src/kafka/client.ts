@@ -139,6 +139,11 @@ export class KafkaClient {
     return this.pools[pool].getFirstAvailable(known.length ? known : this.bootstrap);
   }
 
+  /** The brokers of the cluster as the last metadata named them (the bootstrap addresses before any). */
+  knownBrokers(): Broker[] {
+    return this.brokers.size ? [...this.brokers.values()] : this.bootstrap;
+  }
+
   /** Metadata of these topics (all topics when null); updates the cache. */
   async metadata(topics: string[] | null): Promise<MetadataResponse> {
     const res = await metadataV12.api.async(await this.any(), topics, false, false).catch((e: unknown) => {
