@@ -1,0 +1,218 @@
+/**
+ * Kafka's streams group protocol (KIP-1071) against a 4.4 broker: StreamsGroupMember's heartbeat state machine,
+ * the broker's task assignment (disjoint, complete, revoke before reassign, standbys on another process), fencing
+ * after the session timeout, group statuses, group configs, and offset commits checked against the member epoch.
+ * Each test uses its own group and topics (a random suffix), so they do not wait for one another's deletions.
+ */
+import { randomUUID } from 'node:crypto';
+import { offsetCommitV9 } from '@platformatic/kafka';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { OwnedTasks, StreamsMemberInfo, SubtopologyInfo, TaskAssignment } from '../../src/log-client/membership.ts';
+import type { LogClient } from '../../src/log-client/client.ts';
+import { openKafkaLog } from '../../src/kafka/index.ts';
+import { KafkaClient, protocolErrorId } from '../../src/kafka/client.ts';
+import { streamsGroupDescribe } from '../../src/kafka/streams-group/codec.ts';
+import { StreamsGroupMember } from '../../src/kafka/streams-group/member.ts';
+import { setStreamsGroupConfigs, streamsGroupSupportOf, supportsStreamsGroups } from '../../src/kafka/streams-group/support.ts';
+
+const bootstrap = inject('kafkaBootstrap');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let log: LogClient;
+const clients: KafkaClient[] = [];
+const members: StreamsGroupMember[] = [];
+
+beforeAll(async () => { log = await openKafkaLog({ bootstrapServers: bootstrap }); });
+afterAll(async () => {
+  for (const m of members) await m.leave().catch(() => undefined);
+  for (const c of clients) await c.close();
+  await log.close();
+});
+
+function client(): KafkaClient {
+  const c = new KafkaClient({ bootstrapServers: bootstrap, retryForMs: 20_000 });
+  clients.push(c);
+  return c;
+}
+
+/** Sub-topology 0 reads `<app>-in` and writes the repartition topic; sub-topology 1 reads it; both have a store. */
+async function topology(partitions = 4, createInput = true): Promise<{ app: string; input: string; subs: SubtopologyInfo[] }> {
+  const app = `sg-${randomUUID().slice(0, 8)}`;
+  const input = `${app}-in`;
+  if (createInput) await log.admin.createTopic(input, { partitions });
+  const rep = `${app}-agg-repartition`;
+  const subs: SubtopologyInfo[] = [
+    { id: '0', partitions, sourceTopics: [input], repartitionSourceTopics: [], repartitionSinkTopics: [rep], stateChangelogTopics: [`${app}-s0-changelog`], copartitionGroups: [] },
+    { id: '1', partitions, sourceTopics: [], repartitionSourceTopics: [{ name: rep, partitions }], repartitionSinkTopics: [], stateChangelogTopics: [`${app}-s1-changelog`], copartitionGroups: [] },
+  ];
+  return { app, input, subs };
+}
+
+function member(app: string, subs: SubtopologyInfo[], processId = randomUUID(), lines: string[] = []): StreamsGroupMember {
+  const info: StreamsMemberInfo = {
+    processId, threadIndex: 1, endpoint: `host-${processId.slice(0, 4)}:8080`, subtopologies: subs, numStandbyReplicas: 0,
+    sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000, protocol: 'streams',
+  };
+  const m = new StreamsGroupMember(client(), app, info, (l) => lines.push(l));
+  members.push(m);
+  return m;
+}
+
+/** A stream thread's side of the contract: poll, own what it was given, re-poll when asked. */
+class Thread {
+  owned: OwnedTasks = { active: [], standby: [] };
+  last: TaskAssignment | null = null;
+  polls = 0;
+  private stop = false;
+  private done: Promise<void> | null = null;
+  constructor(readonly m: StreamsGroupMember) {}
+
+  start(): this {
+    this.done = (async () => {
+      while (!this.stop) {
+        if (this.polls === 0 || this.m.rebalanceRequested || this.m.lost) {
+          if (this.m.lost) this.owned = { active: [], standby: [] };
+          this.last = await this.m.poll(this.owned);
+          this.polls++;
+          this.owned = { active: this.last.active, standby: this.last.standby };
+          this.m.owned(this.owned);
+        }
+        await sleep(20);
+      }
+    })();
+    return this;
+  }
+
+  async halt(): Promise<void> {
+    this.stop = true;
+    await this.done;
+  }
+}
+
+async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+  for (const end = Date.now() + ms; !cond();) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+const allTasks = (n: number) => ['0', '1'].flatMap((s) => Array.from({ length: n }, (_, p) => `${s}_${p}`));
+const sorted = (a: string[]) => [...a].sort();
+const stable = (threads: Thread[]) => threads.every((t) => t.polls > 0 && !t.m.rebalanceRequested);
+
+describe('streams group protocol (KIP-1071) on a 4.4 broker', () => {
+  it('the broker supports streams groups; group configs are set with IncrementalAlterConfigs', async () => {
+    const c = client();
+    expect(await supportsStreamsGroups(c)).toBe(true);
+    expect((await streamsGroupSupportOf(c)).reason).toMatch(/every broker/);
+    await setStreamsGroupConfigs(c, `sg-cfg-${randomUUID().slice(0, 8)}`, { numStandbyReplicas: 1, sessionTimeoutMs: 2000 });
+    await expect(setStreamsGroupConfigs(c, `sg-cfg-${randomUUID().slice(0, 8)}`, { numStandbyReplicas: 99 })).rejects.toThrow(/streams.num.standby.replicas=99/);
+  });
+
+  it('two members get disjoint, complete active task sets; when one leaves the other gets every task', async () => {
+    const { app, subs } = await topology();
+    await setStreamsGroupConfigs(clients[0] ?? client(), app, { sessionTimeoutMs: 2000 });
+    const lines: string[] = [];
+    const a = new Thread(member(app, subs, undefined, lines)).start();
+    const b = new Thread(member(app, subs)).start();
+    await until('a balanced assignment', () => stable([a, b]) && a.owned.active.length + b.owned.active.length === 8 && a.owned.active.length > 0 && b.owned.active.length > 0);
+    expect(sorted([...a.owned.active, ...b.owned.active])).toEqual(sorted(allTasks(4)));
+    expect(a.owned.active.filter((t) => b.owned.active.includes(t))).toEqual([]);
+    // the active tasks' source partitions: the input topic for sub-topology 0, the repartition topic for 1
+    expect(a.last!.partitions.length).toBe(a.owned.active.length);
+    expect(lines.join('\n')).toMatch(/joined streams group/);
+    // endpoints → tasks for query routing
+    await until('hosts of both members', () => (a.last?.hosts.length ?? 0) === 2 || a.m.rebalanceRequested, 10_000);
+    await b.halt();
+    await b.m.leave();
+    await until('the remaining member owning every task', () => stable([a]) && a.owned.active.length === 8);
+    expect(sorted(a.owned.active)).toEqual(sorted(allTasks(4)));
+    const desc = await streamsGroupDescribe.async(await clients[0].connection(await clients[0].coordinator(0, app), 'group'), [app], false);
+    expect(desc.groups[0].members.map((m) => m.memberId)).toEqual([a.m.memberId]);
+    expect(desc.groups[0].topology?.subtopologies?.map((s) => s.subtopologyId).sort()).toEqual(['0', '1']);
+    await a.halt();
+  });
+
+  it('a joining member gets tasks only after the first one gave them up (rebalanceRequested, poll, owned)', async () => {
+    const { app, subs } = await topology();
+    const a = member(app, subs);
+    let aOwned = await a.poll({ active: [], standby: [] });
+    for (const end = Date.now() + 20_000; aOwned.active.length < 8 && Date.now() < end;) {
+      await sleep(100);
+      if (a.rebalanceRequested) aOwned = await a.poll(aOwned);
+    }
+    a.owned(aOwned);
+    expect(aOwned.active.length).toBe(8);
+    const b = new Thread(member(app, subs)).start();
+    await until('the first member asked to rebalance', () => a.rebalanceRequested);
+    // the first member keeps its tasks for a while (a long batch): the second gets none of them meanwhile
+    for (let i = 0; i < 20; i++) {
+      expect(b.owned.active.filter((t) => aOwned.active.includes(t))).toEqual([]);
+      await sleep(100);
+    }
+    const next = await a.poll(aOwned);
+    expect(next.active.length).toBeLessThan(8);
+    expect(next.active.every((t) => aOwned.active.includes(t))).toBe(true);
+    a.owned(next);
+    await until('the second member owning the released tasks', () => b.owned.active.length === 8 - next.active.length && !a.rebalanceRequested);
+    expect(sorted([...next.active, ...b.owned.active])).toEqual(sorted(allTasks(4)));
+    await b.halt();
+  });
+
+  it('a member that stops heartbeating past the session timeout is fenced and rejoins; its old epoch cannot commit', async () => {
+    const { app, input, subs } = await topology();
+    const c = client();
+    await setStreamsGroupConfigs(c, app, { sessionTimeoutMs: 1000 });
+    const lines: string[] = [];
+    const zombie = member(app, subs, undefined, lines);
+    const first = await zombie.poll({ active: [], standby: [] });
+    zombie.owned(first);
+    const { memberId, generationId } = zombie.commitMetadata();
+    expect(generationId).toBeGreaterThan(0);
+    const conn = async () => c.connection(await c.coordinator(0, app), 'group');
+    const commit = async (epoch: number) => offsetCommitV9.api.async(await conn(), app, epoch, memberId, null,
+      [{ name: input, partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1 }] }]);
+    await commit(generationId);
+    await expect(commit(generationId + 1)).rejects.toSatisfy((e: unknown) => protocolErrorId(e) === 'STALE_MEMBER_EPOCH');
+    // a stopped process: no heartbeats (the member's timer is cleared and it ignores its own schedule)
+    const pause = zombie as unknown as { closed: boolean; timer: NodeJS.Timeout | null };
+    pause.closed = true;
+    if (pause.timer) clearTimeout(pause.timer);
+    await sleep(2500);
+    // its session expired: the commit with its last epoch is refused
+    await expect(commit(generationId)).rejects.toSatisfy((e: unknown) => ['UNKNOWN_MEMBER_ID', 'STALE_MEMBER_EPOCH'].includes(protocolErrorId(e) ?? ''));
+    pause.closed = false;
+    zombie.owned({ active: [], standby: [] }); // a changed owned set: heartbeat at once
+    await until('the member marked lost', () => zombie.lost, 10_000);
+    expect(lines.join('\n')).toMatch(/was fenced \((FENCED_MEMBER_EPOCH|UNKNOWN_MEMBER_ID)/);
+    const again = await zombie.poll({ active: [], standby: [] });
+    expect(zombie.lost).toBe(false);
+    expect(zombie.commitMetadata().generationId).toBeGreaterThan(0);
+    zombie.owned(again);
+  });
+
+  it('reports a missing source topic as the group status', async () => {
+    const { app, subs } = await topology(4, false);
+    const lines: string[] = [];
+    const m = member(app, subs, undefined, lines);
+    const got = await m.poll({ active: [], standby: [] });
+    expect(got.active).toEqual([]);
+    await until('the status logged', () => lines.some((l) => l.includes('MISSING_SOURCE_TOPICS')), 10_000);
+    expect(lines.filter((l) => l.includes('MISSING_SOURCE_TOPICS')).length).toBe(1); // once per change
+    expect(lines.find((l) => l.includes('MISSING_SOURCE_TOPICS'))).toContain(`${app}-in`);
+  });
+
+  it('places a standby of every stateful task on the other process with streams.num.standby.replicas=1', async () => {
+    const { app, subs } = await topology(2);
+    await setStreamsGroupConfigs(client(), app, { numStandbyReplicas: 1 });
+    const a = new Thread(member(app, subs)).start();
+    const b = new Thread(member(app, subs)).start();
+    await until('actives and standbys on both', () => stable([a, b]) && a.owned.active.length + b.owned.active.length === 4
+      && a.owned.standby.length + b.owned.standby.length === 4 && a.owned.active.length > 0 && b.owned.active.length > 0);
+    for (const [x, y] of [[a, b], [b, a]]) {
+      expect(x.owned.standby.filter((t) => x.owned.active.includes(t))).toEqual([]);
+      expect(sorted(x.owned.standby)).toEqual(sorted(y.owned.active));
+    }
+    await a.halt();
+    await b.halt();
+  });
+});
