@@ -40,7 +40,7 @@ export class StreamsGroupMember implements StreamsMembership {
   private fatal: LogStoreError | null = null;
   private target: Target | null = null;
   private current: OwnedTasks = { active: [], standby: [] };
-  private hosts: TaskAssignment['hosts'] = [];
+  private hostList: TaskAssignment['hosts'] = [];
   private endpointEpoch = -1;
   private intervalMs = 1000;
   private status = '';
@@ -48,6 +48,7 @@ export class StreamsGroupMember implements StreamsMembership {
   private inflight: Promise<void> | null = null;
   private again = false;
   private waiters: Array<() => void> = [];
+  private serverErrors = 0;
 
   constructor(
     private readonly client: KafkaClient, readonly groupId: string, private readonly info: StreamsMemberInfo,
@@ -62,6 +63,14 @@ export class StreamsGroupMember implements StreamsMembership {
 
   get lost(): boolean {
     return this.isLost;
+  }
+
+  /**
+   * The latest endpoint → tasks information of the group (for query routing). The broker sends it after every
+   * member converged on a new assignment, so it may be newer than the `hosts` of the last `poll`.
+   */
+  get hosts(): TaskAssignment['hosts'] {
+    return this.hostList;
   }
 
   /** The member epoch, as offset commits of this group must carry it. */
@@ -94,7 +103,7 @@ export class StreamsGroupMember implements StreamsMembership {
     return {
       active: [...t.active],
       standby: [...t.standby],
-      hosts: this.hosts,
+      hosts: this.hostList,
       partitions: sourcePartitions(this.info.subtopologies, t.active),
     };
   }
@@ -212,6 +221,7 @@ export class StreamsGroupMember implements StreamsMembership {
       return;
     }
     this.epoch = res.memberEpoch;
+    this.serverErrors = 0;
     if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
     if (epoch === 0) {
       this.onLog(`kafka: thread ${this.info.threadIndex} joined streams group '${this.groupId}' as ${this.memberId} (member epoch ${res.memberEpoch}, ` +
@@ -232,7 +242,7 @@ export class StreamsGroupMember implements StreamsMembership {
       }
     }
     if (res.partitionsByUserEndpoint !== null) {
-      this.hosts = hostsOf(this.info.subtopologies, res.partitionsByUserEndpoint);
+      this.hostList = hostsOf(this.info.subtopologies, res.partitionsByUserEndpoint);
       this.endpointEpoch = res.endpointInformationEpoch;
     }
     if (this.target) this.wake();
@@ -256,6 +266,17 @@ export class StreamsGroupMember implements StreamsMembership {
       this.epoch = 0;
       this.onLog(`kafka: member ${this.memberId} of streams group '${this.groupId}' was fenced (${id}${detail}): its tasks are lost; it rejoins on the next poll`);
       this.wake();
+      return;
+    }
+    if (id === 'UNKNOWN_SERVER_ERROR') {
+      // Kafka 4.4 answers so to a member with a user endpoint while the group's source topics are missing; it also
+      // covers a coordinator's passing trouble: retried, logged once per streak
+      if (!this.serverErrors++) {
+        this.onLog(`kafka: the coordinator of streams group '${this.groupId}' answered member ${this.memberId}'s heartbeat with UNKNOWN_SERVER_ERROR${detail}; ` +
+          'retrying every 2 s. Kafka 4.4 does so while a source topic of the topology is missing and the member has an applicationServer endpoint: ' +
+          `create the source topics (${this.info.subtopologies.flatMap((s) => s.sourceTopics).join(', ')})`);
+      }
+      this.schedule(2000);
       return;
     }
     const hint: Record<string, string> = {
