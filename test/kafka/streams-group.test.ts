@@ -49,10 +49,16 @@ async function topology(partitions = 4, createInput = true): Promise<{ app: stri
   return { app, input, subs };
 }
 
-function member(app: string, subs: SubtopologyInfo[], processId = randomUUID(), lines: string[] = [], endpoint: string | null = `host-${processId.slice(0, 4)}:8080`): StreamsGroupMember {
+interface MemberOptions { lines?: string[]; endpoint?: string | null; sessionTimeoutMs?: number; numStandbyReplicas?: number }
+
+/** A member; its first poll sets the group configs numStandbyReplicas (0) and sessionTimeoutMs (2000). */
+function member(app: string, subs: SubtopologyInfo[], o: MemberOptions = {}): StreamsGroupMember {
+  const processId = randomUUID();
+  const lines = o.lines ?? [];
+  const endpoint = o.endpoint === undefined ? `host-${processId.slice(0, 4)}:8080` : o.endpoint;
   const info: StreamsMemberInfo = {
-    processId, threadIndex: 1, endpoint, subtopologies: subs, numStandbyReplicas: 0,
-    sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000, protocol: 'streams',
+    processId, threadIndex: 1, endpoint, subtopologies: subs, numStandbyReplicas: o.numStandbyReplicas ?? 0,
+    sessionTimeoutMs: o.sessionTimeoutMs ?? 2000, rebalanceTimeoutMs: 10_000, protocol: 'streams',
   };
   const m = new StreamsGroupMember(client(), app, info, (l) => lines.push(l));
   members.push(m);
@@ -128,9 +134,8 @@ describe('streams group protocol (KIP-1071) on a 4.4 broker', () => {
 
   it('two members get disjoint, complete active task sets; when one leaves the other gets every task', async () => {
     const { app, subs } = await topology();
-    await setStreamsGroupConfigs(clients[0] ?? client(), app, { sessionTimeoutMs: 2000 });
     const lines: string[] = [];
-    const a = new Thread(member(app, subs, undefined, lines)).start();
+    const a = new Thread(member(app, subs, { lines })).start();
     const b = new Thread(member(app, subs)).start();
     await until('a balanced assignment', () => stable([a, b]) && a.owned.active.length + b.owned.active.length === 8 && a.owned.active.length > 0 && b.owned.active.length > 0);
     expect(sorted([...a.owned.active, ...b.owned.active])).toEqual(sorted(allTasks(4)));
@@ -191,9 +196,8 @@ describe('streams group protocol (KIP-1071) on a 4.4 broker', () => {
   it('a member that stops heartbeating past the session timeout is fenced and rejoins; its old epoch cannot commit', async () => {
     const { app, input, subs } = await topology();
     const c = client();
-    await setStreamsGroupConfigs(c, app, { sessionTimeoutMs: 1000 });
     const lines: string[] = [];
-    const zombie = member(app, subs, undefined, lines);
+    const zombie = member(app, subs, { lines, sessionTimeoutMs: 1000 });
     await pollUntil(zombie, 8);
     const { memberId, generationId } = zombie.commitMetadata();
     expect(generationId).toBeGreaterThan(0);
@@ -222,7 +226,7 @@ describe('streams group protocol (KIP-1071) on a 4.4 broker', () => {
   it('reports a missing source topic as the group status, and joins once it exists', async () => {
     const { app, input, subs } = await topology(4, false);
     const lines: string[] = [];
-    const m = member(app, subs, undefined, lines, null);
+    const m = member(app, subs, { lines, endpoint: null });
     const got = await m.poll({ active: [], standby: [] });
     expect(got.active).toEqual([]);
     await until('the status logged', () => lines.some((l) => l.includes('MISSING_SOURCE_TOPICS')), 10_000);
@@ -230,7 +234,7 @@ describe('streams group protocol (KIP-1071) on a 4.4 broker', () => {
     expect(lines.find((l) => l.includes('MISSING_SOURCE_TOPICS'))).toContain(input);
     // with an applicationServer endpoint, Kafka 4.4 answers UNKNOWN_SERVER_ERROR while a source topic is missing
     const withEndpoint: string[] = [];
-    const e = member(app, subs, undefined, withEndpoint);
+    const e = member(app, subs, { lines: withEndpoint });
     const polled = e.poll({ active: [], standby: [] });
     await until('the server error logged', () => withEndpoint.some((l) => l.includes('UNKNOWN_SERVER_ERROR')), 10_000);
     await log.admin.createTopic(input, { partitions: 4 });
@@ -247,9 +251,8 @@ describe('streams group protocol (KIP-1071) on a 4.4 broker', () => {
 
   it('places a standby of every stateful task on the other process with streams.num.standby.replicas=1', async () => {
     const { app, subs } = await topology(2);
-    await setStreamsGroupConfigs(client(), app, { numStandbyReplicas: 1 });
-    const a = new Thread(member(app, subs)).start();
-    const b = new Thread(member(app, subs)).start();
+    const a = new Thread(member(app, subs, { numStandbyReplicas: 1 })).start();
+    const b = new Thread(member(app, subs, { numStandbyReplicas: 1 })).start();
     await until('actives and standbys on both', () => stable([a, b]) && a.owned.active.length + b.owned.active.length === 4
       && a.owned.standby.length + b.owned.standby.length === 4 && a.owned.active.length > 0 && b.owned.active.length > 0);
     for (const [x, y] of [[a, b], [b, a]]) {

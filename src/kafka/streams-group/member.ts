@@ -15,7 +15,13 @@
  * - FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID (session expired, a zombie): `lost`; the next `poll` rejoins with epoch 0.
  * - Group statuses (missing source topics, incorrectly partitioned topics, internal topics being created) are
  *   logged once per change.
- * Offset commits and TxnOffsetCommits carry `commitMetadata()`: this member id and its member epoch.
+ * - The first `poll` sets the group configs numStandbyReplicas and sessionTimeoutMs (streams.num.standby.replicas,
+ *   streams.session.timeout.ms) with IncrementalAlterConfigs, as API.md section 7 wants.
+ * - A heartbeat the cluster does not answer for the client's whole retry time: `lost` (the session is gone); the
+ *   next `poll` keeps rejoining until the cluster is back.
+ * Offset commits and TxnOffsetCommits carry `commitMetadata()`: this member id and its member epoch. Kafka 4.4
+ * checks an older epoch per task (refused for a task the member no longer owns) but no task with the current
+ * epoch: commit only owned tasks.
  */
 import { randomUUID } from 'node:crypto';
 import type { OwnedTasks, StreamsMemberInfo, StreamsMembership, TaskAssignment, TaskId } from '../../log-client/membership.ts';
@@ -24,6 +30,7 @@ import type { KafkaClient } from '../client.ts';
 import {
   errorName, streamsGroupHeartbeat, STREAMS_GROUP_STATUS, type Endpoint, type StreamsGroupHeartbeatRequest, type StreamsGroupHeartbeatResponse,
 } from './codec.ts';
+import { setStreamsGroupConfigs } from './support.ts';
 import { fromTaskIds, heartbeatSubtopologies, hostsOf, sameTasks, sourcePartitions, toTaskIds } from './topology.ts';
 
 const RETRIABLE = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS']);
@@ -49,6 +56,7 @@ export class StreamsGroupMember implements StreamsMembership {
   private again = false;
   private waiters: Array<() => void> = [];
   private serverErrors = 0;
+  private configured = false;
 
   constructor(
     private readonly client: KafkaClient, readonly groupId: string, private readonly info: StreamsMemberInfo,
@@ -84,21 +92,32 @@ export class StreamsGroupMember implements StreamsMembership {
   }
 
   async poll(owned: OwnedTasks): Promise<TaskAssignment> {
-    if (this.closed) throw new LogStoreError('CLOSED', `member ${this.memberId} of streams group '${this.groupId}' has left the group`);
     this.current = { active: [...owned.active], standby: [...owned.standby] };
-    if (this.isLost || !this.joined) {
-      this.isLost = false;
-      this.joined = true;
-      this.epoch = 0;
-      this.target = null;
-      this.endpointEpoch = -1;
-      this.beatSoon();
+    if (!this.configured) {
+      // API.md section 7: under the streams protocol these two are group configs, set at start
+      await setStreamsGroupConfigs(this.client, this.groupId, { numStandbyReplicas: this.info.numStandbyReplicas, sessionTimeoutMs: this.info.sessionTimeoutMs });
+      this.configured = true;
     }
-    while (this.target === null && this.fatal === null) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-      if (this.closed) throw new LogStoreError('CLOSED', `member ${this.memberId} of streams group '${this.groupId}' left the group during poll`);
+    for (;;) {
+      if (this.closed) throw new LogStoreError('CLOSED', `member ${this.memberId} of streams group '${this.groupId}' has left the group`);
+      if (this.isLost || !this.joined) {
+        this.isLost = false;
+        this.joined = true;
+        this.epoch = 0;
+        this.target = null;
+        this.endpointEpoch = -1;
+        this.beatSoon();
+      }
+      while (this.target === null && this.fatal === null && !this.isLost && !this.closed) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+      if (this.fatal) throw this.fatal;
+      if (this.isLost) {
+        await new Promise((r) => setTimeout(r, 1000)); // the join failed (cluster unreachable): again
+        continue;
+      }
+      if (this.target) break;
     }
-    if (this.fatal) throw this.fatal;
     const t = this.target!;
     return {
       active: [...t.active],
@@ -212,7 +231,16 @@ export class StreamsGroupMember implements StreamsMembership {
       res = await this.send(this.request(epoch));
     } catch (e) {
       if (this.closed) return;
-      this.fail(`the heartbeat of member ${this.memberId} of streams group '${this.groupId}' failed: ${(e as Error).message}`);
+      if (e instanceof LogStoreError && e.code === 'CLOSED') {
+        this.fail(`member ${this.memberId} of streams group '${this.groupId}' cannot heartbeat: ${e.message}`);
+        return;
+      }
+      // the cluster did not answer for the client's whole retry time: the session is gone, and so are the tasks
+      this.isLost = true;
+      this.epoch = 0;
+      this.onLog(`kafka: the heartbeat of member ${this.memberId} of streams group '${this.groupId}' failed (${(e as Error).message}): ` +
+        'its tasks are lost; it rejoins on the next poll');
+      this.wake();
       return;
     }
     if (this.closed || this.isLost) return;
