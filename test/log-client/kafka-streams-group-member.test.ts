@@ -7,6 +7,7 @@ import { incrementalAlterConfigsV1 } from '@platformatic/kafka';
 import type { KafkaClient } from '../../src/kafka/client.ts';
 import { streamsGroupHeartbeat, type StreamsGroupHeartbeatRequest, type StreamsGroupHeartbeatResponse } from '../../src/kafka/streams-group/codec.ts';
 import { StreamsGroupMember } from '../../src/kafka/streams-group/member.ts';
+import { setStreamsGroupConfigs } from '../../src/kafka/streams-group/support.ts';
 import type { StreamsMemberInfo } from '../../src/log-client/membership.ts';
 
 const fakeClient = {
@@ -157,5 +158,13 @@ describe('StreamsGroupMember (scripted coordinator)', () => {
     await until(() => m.rebalanceRequested);
     await expect(m.poll(again)).rejects.toThrow(/STREAMS_TOPOLOGY_FENCED \(Topology differs\): the group already runs a different topology/);
     await m.leave();
+  });
+
+  it('a refused group config names the missing permission', async () => {
+    vi.spyOn(incrementalAlterConfigsV1.api, 'async').mockRejectedValue(Object.assign(new Error('refused'), { apiId: 'GROUP_AUTHORIZATION_FAILED' }));
+    const err = await setStreamsGroupConfigs(fakeClient, 'app', { numStandbyReplicas: 1 }).catch((e: unknown) => e as Error);
+    expect(err.message).toMatch(/refused to set streams.num.standby.replicas=1 on group 'app' \(GROUP_AUTHORIZATION_FAILED\): the principal needs the ALTER_CONFIGS permission/);
+    const m = new StreamsGroupMember(fakeClient, 'app', info);
+    await expect(m.poll({ active: [], standby: [] })).rejects.toThrow(/ALTER_CONFIGS permission on the group resource 'app'/);
   });
 });
