@@ -74,6 +74,11 @@ PROPS
     cat >> "$dir/server.properties" <<PROPS
 group.min.session.timeout.ms=500
 group.consumer.min.session.timeout.ms=500
+group.streams.min.session.timeout.ms=500
+group.streams.min.heartbeat.interval.ms=100
+group.streams.heartbeat.interval.ms=500
+group.streams.initial.rebalance.delay.ms=0
+group.streams.assignment.interval.ms=100
 transaction.abort.timed.out.transaction.cleanup.interval.ms=2000
 transaction.remove.expired.transaction.cleanup.interval.ms=5000
 log.cleaner.backoff.ms=1000
