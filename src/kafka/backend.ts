@@ -314,7 +314,7 @@ export class KafkaBackend implements LogBackend {
 
   async committed(groupId: string, tps: TopicPartition[]): Promise<(number | null)[]> {
     if (!tps.length) return [];
-    if (!groupId.startsWith('__anonymous-')) await this.member(groupId, tps.map((t) => t.topic));
+    if (!groupId.startsWith('__anonymous-') && !this.memberships.has(groupId)) await this.member(groupId, tps.map((t) => t.topic));
     const byTopic = new Map<string, number[]>();
     for (const tp of tps) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
     // requireStable: wait for offsets still pending in an open transaction (exactly-once restarts)
