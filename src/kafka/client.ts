@@ -137,17 +137,18 @@ export class KafkaClient {
 
   /**
    * A connection of a pool: 'main', 'fetch', 'group', or any other name for a pool of its own (a group member's
-   * JoinGroup/SyncGroup, which wait on the broker: release it with closePool).
+   * JoinGroup/SyncGroup, which wait on the broker for up to the rebalance timeout: `requestTimeoutMs` when longer
+   * than the default 60 s; release it with closePool).
    */
-  connection(broker: Broker, pool = 'main'): Promise<Connection> {
+  connection(broker: Broker, pool = 'main', requestTimeoutMs?: number): Promise<Connection> {
     if (this.closed) return Promise.reject(new LogStoreError('CLOSED', `the Kafka client for ${this.where} is closed`));
-    return this.pool(pool).get(broker);
+    return this.pool(pool, requestTimeoutMs).get(broker);
   }
 
-  private pool(name: string): ConnectionPool {
+  private pool(name: string, requestTimeoutMs?: number): ConnectionPool {
     let p = (name === 'main' || name === 'fetch' || name === 'group') ? this.pools[name] : this.ownPools.get(name);
     if (!p) {
-      p = new ConnectionPool(this.clientId, this.connOptions);
+      p = new ConnectionPool(this.clientId, { ...this.connOptions, requestTimeout: Math.max(this.connOptions.requestTimeout ?? 0, requestTimeoutMs ?? 0) });
       p.on('failed', () => undefined);
       this.ownPools.set(name, p);
     }

@@ -71,7 +71,7 @@ export abstract class ClassicGroup {
       const { name, metadata } = this.protocol();
       try {
         const coord = await this.client.retry(`find the coordinator of group '${this.groupId}'`, () => this.client.coordinator(0, this.groupId));
-        const conn = await this.client.connection(coord, this.joinPool);
+        const conn = await this.client.connection(coord, this.joinPool, this.o.rebalanceTimeoutMs + 10_000);
         const join = await joinGroupV9.api.async(conn, this.groupId, this.o.sessionTimeoutMs, this.o.rebalanceTimeoutMs, this.memberId, null, 'consumer',
           [{ name, metadata }], 'tributary member (re)joining');
         this.memberId = join.memberId ?? this.memberId;
@@ -86,6 +86,8 @@ export abstract class ClassicGroup {
         return sync.assignment;
       } catch (e) {
         const id = protocolErrorId(e);
+        // ours (the leader could not read a member's subscription, the client closed): says what to do already
+        if (e instanceof LogStoreError && id === null) throw e;
         if (id === 'MEMBER_ID_REQUIRED') {
           this.memberId = (e as { response?: { memberId?: string } }).response?.memberId ?? this.memberId;
           continue;

@@ -131,14 +131,17 @@ describe('classic group protocol: stream thread memberships', () => {
 
     // c leaves: a and b rebalance at once and take its tasks, keeping their own
     const three = { a: a.last!.active, b: b.last!.active, c: c.last!.active };
+    // where c's tasks have their standby (a or b: one per task, on another process)
+    const warm = three.c.map((t) => [a, b].find((x) => x.last!.standby.includes(t)));
     await c.m.leave();
     await until('a and b are asked to rebalance after c left', () => a.m.rebalanceRequested && b.m.rebalanceRequested);
     await Promise.all([a.poll(), b.poll()]);
     checkGroup([a, b]);
     for (const t of three.a) expect(a.last!.active).toContain(t);
     for (const t of three.b) expect(b.last!.active).toContain(t);
-    // a task c had active went to the member holding it as standby when there was one
-    for (const t of three.c) expect([...a.last!.active, ...b.last!.active]).toContain(t);
+    // c's tasks go where their standby was, as far as balance allows (a and b have room for one each)
+    expect(warm.every((x) => x !== undefined)).toBe(true);
+    expect(three.c.filter((t, i) => warm[i]!.last!.active.includes(t)).length).toBeGreaterThanOrEqual(1);
 
     // a stops heartbeating past its session timeout (3 s): the group drops it, b takes every task
     const am = a.m as ClassicStreamsMember;
