@@ -41,12 +41,41 @@ export function tasksOf(subtopologies: readonly SubtopologyInfo[]): TaskId[] {
   return out;
 }
 
-/** The source partitions of a task (what the member's consumer reads for it). */
-export function taskPartitions(task: TaskId, subtopologies: readonly SubtopologyInfo[]): Array<{ topic: string; partition: number }> {
+/**
+ * The source partitions of a task (what the member's consumer reads for it). With the topics' partition counts, a
+ * source topic with fewer partitions than the sub-topology has tasks (a merge of topics that are not co-partitioned)
+ * is read only by the tasks whose partition it has, as in Kafka Streams.
+ */
+export function taskPartitions(task: TaskId, subtopologies: readonly SubtopologyInfo[], partitionCounts?: ReadonlyMap<string, number>): Array<{ topic: string; partition: number }> {
   const [id, p] = splitTask(task);
   const s = subtopologies.find((x) => x.id === id);
   if (!s) return [];
-  return [...s.sourceTopics, ...s.repartitionSourceTopics.map((r) => r.name)].map((topic) => ({ topic, partition: p }));
+  return sourcesOf(s).filter((topic) => (partitionCounts?.get(topic) ?? Infinity) > p).map((topic) => ({ topic, partition: p }));
+}
+
+function sourcesOf(s: SubtopologyInfo): string[] {
+  return [...s.sourceTopics, ...s.repartitionSourceTopics.map((r) => r.name)];
+}
+
+/**
+ * What keeps the leader from assigning a topology: source topics that do not exist, co-partitioned topics with
+ * different partition counts, a sub-topology whose task count is not its source topics' largest partition count
+ * (the topics changed since the member planned its topology). Empty when the topology can be assigned.
+ */
+export function topologyProblems(subtopologies: readonly SubtopologyInfo[], partitionCounts: ReadonlyMap<string, number | undefined>): string[] {
+  const out: string[] = [];
+  for (const s of subtopologies) {
+    const missing = sourcesOf(s).filter((t) => partitionCounts.get(t) === undefined);
+    for (const t of missing) out.push(`source topic '${t}' of sub-topology ${s.id} does not exist: create it (streams-run --create-topics, or topics create)`);
+    if (missing.length) continue;
+    for (const group of s.copartitionGroups) {
+      const counts = new Set(group.map((t) => partitionCounts.get(t)));
+      if (counts.size > 1) out.push(`topics ${group.map((t) => `'${t}' (${partitionCounts.get(t)} partitions)`).join(', ')} of sub-topology ${s.id} must be co-partitioned (a join reads them): give them the same number of partitions`);
+    }
+    const max = Math.max(0, ...sourcesOf(s).map((t) => partitionCounts.get(t)!));
+    if (max !== s.partitions) out.push(`sub-topology ${s.id} was planned with ${s.partitions} task(s) but its source topics now have up to ${max} partitions: restart every instance so they plan with the topics as they are`);
+  }
+  return out;
 }
 
 export function splitTask(task: TaskId): [string, number] {

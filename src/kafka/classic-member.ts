@@ -8,11 +8,12 @@
  *
  * User data, version 1 (big-endian, strings int16-length UTF-8, lists int32-counted):
  *   subscription: version, processId, threadIndex (int32), endpoint (nullable), owned active tasks, owned standby tasks
- *   assignment:   version, active tasks, standby tasks, hosts: [endpoint, active tasks, standby tasks]
+ *   assignment:   version, error (nullable: why the leader could not assign, every member's poll throws it),
+ *                 active tasks, standby tasks, hosts: [endpoint, active tasks, standby tasks]
  */
 import { LogStoreError } from '../log-client/errors.ts';
 import type { OwnedTasks, StreamsMemberInfo, StreamsMembership, TaskAssignment } from '../log-client/membership.ts';
-import { assignTasks, taskPartitions, tasksOf, type AssignorMember } from './assignor.ts';
+import { assignTasks, taskPartitions, tasksOf, topologyProblems, type AssignorMember } from './assignor.ts';
 import type { KafkaClient } from './client.ts';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, In, Out } from './consumer-protocol.ts';
 import { ClassicGroup } from './group.ts';
@@ -47,22 +48,28 @@ export function decodeStreamsSubscription(b: Buffer | null, memberId: string): S
   return { processId: r.string(), threadIndex: r.int32(), endpoint: r.nullableString(), owned: { active: r.strings(), standby: r.strings() } };
 }
 
-export function encodeStreamsAssignment(a: Omit<TaskAssignment, 'partitions'>): Buffer {
-  const out = new Out().int16(USER_DATA_VERSION).strings(a.active).strings(a.standby).int32(a.hosts.length);
+export interface StreamsAssignmentData extends Omit<TaskAssignment, 'partitions'> {
+  /** Why the leader could not assign (missing topics, co-partitioning); null when it could. */
+  error: string | null;
+}
+
+export function encodeStreamsAssignment(a: StreamsAssignmentData): Buffer {
+  const out = new Out().int16(USER_DATA_VERSION).nullableString(a.error).strings(a.active).strings(a.standby).int32(a.hosts.length);
   for (const h of a.hosts) out.string(h.endpoint).strings(h.active).strings(h.standby);
   return out.done();
 }
 
-export function decodeStreamsAssignment(b: Buffer | null): Omit<TaskAssignment, 'partitions'> {
+export function decodeStreamsAssignment(b: Buffer | null): StreamsAssignmentData {
   const what = 'the assignment from the group leader';
   if (!b) throw new LogStoreError('GROUP', `${what} has no stream user data: the leader is not a Tributary stream thread`);
   const r = new In(b, what);
   checkVersion(r, what);
+  const error = r.nullableString();
   const active = r.strings();
   const standby = r.strings();
   const hosts: TaskAssignment['hosts'] = [];
   for (let i = 0, n = r.int32(); i < n; i++) hosts.push({ endpoint: r.string(), active: r.strings(), standby: r.strings() });
-  return { active, standby, hosts };
+  return { error, active, standby, hosts };
 }
 
 export class ClassicStreamsMember extends ClassicGroup implements StreamsMembership {
@@ -78,8 +85,9 @@ export class ClassicStreamsMember extends ClassicGroup implements StreamsMembers
   async poll(owned: OwnedTasks): Promise<TaskAssignment> {
     this.current = { active: [...owned.active], standby: [...owned.standby] };
     const got = decodeAssignment(await this.joinGroup());
-    const tasks = decodeStreamsAssignment(got.userData);
-    return { ...tasks, partitions: got.partitions };
+    const { error, active, standby, hosts } = decodeStreamsAssignment(got.userData);
+    if (error !== null) throw new LogStoreError('INVALID_CONFIG', `group '${this.groupId}': the group leader cannot assign the application's tasks: ${error}`);
+    return { active, standby, hosts, partitions: got.partitions };
   }
 
   owned(tasks: OwnedTasks): void {
@@ -102,14 +110,26 @@ export class ClassicStreamsMember extends ClassicGroup implements StreamsMembers
       return { memberId: m.memberId, processId: d.processId, threadIndex: d.threadIndex, endpoint: d.endpoint, ownedActive: d.owned.active, ownedStandby: d.owned.standby };
     });
     const tops = this.info.subtopologies;
+    const counts = new Map<string, number | undefined>();
+    for (const t of this.sourceTopics()) {
+      this.client.forgetTopic(t); // fresh partition counts: topics may have been created or grown since
+      counts.set(t, (await this.client.topic(t))?.leaders.length);
+    }
+    const problems = topologyProblems(tops, counts);
+    if (problems.length) {
+      this.o.onLog?.(`kafka: group '${this.groupId}' leader ${this.memberId} cannot assign tasks: ${problems.join('; ')}`);
+      const error = encodeStreamsAssignment({ error: problems.join('; '), active: [], standby: [], hosts: [] });
+      return subs.map((s) => ({ memberId: s.memberId, assignment: encodeAssignment({ partitions: [], userData: error }) }));
+    }
+    const known = new Map([...counts].map(([t, n]) => [t, n ?? 0]));
     const result = assignTasks({ tasks: tasksOf(tops), members: subs, numStandbyReplicas: this.info.numStandbyReplicas });
     const processes = new Set(subs.map((s) => s.processId)).size;
     this.o.onLog?.(`kafka: group '${this.groupId}' leader ${this.memberId} assigned ${tasksOf(tops).length} task(s) to ${subs.length} member(s) in ${processes} process(es)`
       + (result.missingStandbys ? `; ${result.missingStandbys} standby replica(s) not placed: numStandbyReplicas ${this.info.numStandbyReplicas} needs ${this.info.numStandbyReplicas + 1} processes` : ''));
     return subs.map((s) => {
       const mine = result.byMember.get(s.memberId)!;
-      const partitions = mine.active.flatMap((t) => taskPartitions(t, tops));
-      return { memberId: s.memberId, assignment: encodeAssignment({ partitions, userData: encodeStreamsAssignment({ ...mine, hosts: result.hosts }) }) };
+      const partitions = mine.active.flatMap((t) => taskPartitions(t, tops, known));
+      return { memberId: s.memberId, assignment: encodeAssignment({ partitions, userData: encodeStreamsAssignment({ error: null, ...mine, hosts: result.hosts }) }) };
     });
   }
 

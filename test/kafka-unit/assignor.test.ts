@@ -3,7 +3,7 @@
  * placement, determinism, co-partitioning; and the user data codecs of the classic streams member.
  */
 import { describe, expect, it } from 'vitest';
-import { assignTasks, taskPartitions, tasksOf, type AssignorMember } from '../../src/kafka/assignor.ts';
+import { assignTasks, taskPartitions, tasksOf, topologyProblems, type AssignorMember } from '../../src/kafka/assignor.ts';
 import {
   decodeStreamsAssignment, decodeStreamsSubscription, encodeStreamsAssignment, encodeStreamsSubscription,
 } from '../../src/kafka/classic-member.ts';
@@ -35,6 +35,21 @@ describe('tasksOf and taskPartitions', () => {
     expect(taskPartitions('0_3', topo)).toEqual([{ topic: 'left', partition: 3 }, { topic: 'right', partition: 3 }]);
     expect(taskPartitions('1_2', topo)).toEqual([{ topic: 'app-repartition', partition: 2 }]);
     expect(tasksOf([sub('10', 1, ['a']), sub('2', 1, ['b'])])).toEqual(['2_0', '10_0']);
+    // a merge of topics that are not co-partitioned: the smaller topic is read by the tasks whose partition it has
+    const merged = [{ ...sub('0', 4, ['big', 'small']), copartitionGroups: [] }];
+    const counts = new Map([['big', 4], ['small', 2]]);
+    expect(taskPartitions('0_1', merged, counts)).toEqual([{ topic: 'big', partition: 1 }, { topic: 'small', partition: 1 }]);
+    expect(taskPartitions('0_3', merged, counts)).toEqual([{ topic: 'big', partition: 3 }]);
+  });
+
+  it('names what keeps a topology from being assigned', () => {
+    const counts = new Map<string, number | undefined>([['left', 6], ['right', 6], ['app-repartition', 4]]);
+    expect(topologyProblems(topo, counts)).toEqual([]);
+    expect(topologyProblems(topo, new Map([...counts, ['right', undefined]]))).toEqual([
+      "source topic 'right' of sub-topology 0 does not exist: create it (streams-run --create-topics, or topics create)"]);
+    expect(topologyProblems(topo, new Map([...counts, ['right', 3]]))[0]).toMatch(/topics 'left' \(6 partitions\), 'right' \(3 partitions\) of sub-topology 0 must be co-partitioned/);
+    expect(topologyProblems(topo, new Map([...counts, ['app-repartition', 8]]))).toEqual([
+      'sub-topology 1 was planned with 4 task(s) but its source topics now have up to 8 partitions: restart every instance so they plan with the topics as they are']);
   });
 });
 
@@ -138,9 +153,11 @@ describe('ConsumerProtocol and the stream user data', () => {
     expect(s.topics).toEqual(['a', 'b']);
     expect(decodeStreamsSubscription(s.userData, 'm')).toEqual({ processId: 'p-1', threadIndex: 2, endpoint: null, owned: { active: ['0_1'], standby: ['1_0', '1_2'] } });
     const hosts = [{ endpoint: 'h:1', active: ['0_0'], standby: [] }, { endpoint: 'h:2', active: [], standby: ['0_0'] }];
-    const a = decodeAssignment(encodeAssignment({ partitions: [{ topic: 'a', partition: 0 }, { topic: 'b', partition: 0 }], userData: encodeStreamsAssignment({ active: ['0_0'], standby: [], hosts }) }));
+    const a = decodeAssignment(encodeAssignment({ partitions: [{ topic: 'a', partition: 0 }, { topic: 'b', partition: 0 }], userData: encodeStreamsAssignment({ error: null, active: ['0_0'], standby: [], hosts }) }));
     expect(a.partitions).toEqual([{ topic: 'a', partition: 0 }, { topic: 'b', partition: 0 }]);
-    expect(decodeStreamsAssignment(a.userData)).toEqual({ active: ['0_0'], standby: [], hosts });
+    expect(decodeStreamsAssignment(a.userData)).toEqual({ error: null, active: ['0_0'], standby: [], hosts });
+    const failed = encodeStreamsAssignment({ error: "source topic 'x' does not exist", active: [], standby: [], hosts: [] });
+    expect(decodeStreamsAssignment(failed).error).toBe("source topic 'x' does not exist");
   });
 
   it('names an unknown user data version and a member without stream user data', () => {

@@ -172,6 +172,19 @@ describe('classic group protocol: stream thread memberships', () => {
   });
 });
 
+describe('classic group protocol: a topology the leader cannot assign', () => {
+  it('fails every member\'s poll with the reason (a missing source topic)', async () => {
+    const b = new KafkaBackend({ bootstrapServers: bootstrap });
+    try {
+      const m = b.streamsMembership(`${run}-broken`, { ...info('p1'), subtopologies: [{ ...subtopologies[1], repartitionSourceTopics: [{ name: `${run}-nope`, partitions: 2 }] }] });
+      await expect(m.poll({ active: [], standby: [] })).rejects.toThrow(new RegExp(`cannot assign the application's tasks: source topic '${run}-nope' of sub-topology 1 does not exist`));
+      await m.leave();
+    } finally {
+      await b.close();
+    }
+  });
+});
+
 describe('classic group protocol: plain consumers', () => {
   it('two consumers of one group split a topic\'s partitions (range), and the survivor takes all when one closes', async () => {
     const topic = `${run}-plain`;
