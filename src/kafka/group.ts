@@ -79,6 +79,11 @@ export abstract class ClassicGroup {
         const assignments = isLeader ? await this.assign(join.members.map((m) => ({ memberId: m.memberId, metadata: m.metadata }))) : [];
         const sync = await syncGroupV5.api.async(conn, this.groupId, join.generationId, this.memberId, null, 'consumer', name, assignments);
         this.generationId = join.generationId;
+        if (this.closed) {
+          // left while this join was in flight: leave now, so the group does not wait for a session timeout
+          await this.sendLeave();
+          throw new LogStoreError('CLOSED', `member ${this.memberId} of group '${this.groupId}' left the group while it was joining`);
+        }
         this.lost = false;
         this.rebalanceRequested = false;
         this.o.onLog?.(`kafka: joined group '${this.groupId}' as ${this.memberId} (generation ${this.generationId}, ${join.members.length} member(s)${isLeader ? ', leader' : ''})`);
@@ -170,15 +175,19 @@ export abstract class ClassicGroup {
     this.o.onLeave?.();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.sendLeave();
+    // a join in flight is answered on its own connection: it closes once that join is done
+    if (!this.joining) await this.client.closePool(this.joinPool);
+    else void this.joining.catch(() => undefined).finally(() => this.client.closePool(this.joinPool));
+  }
+
+  private async sendLeave(): Promise<void> {
+    if (!this.memberId || this.lost) return;
     try {
-      if (this.memberId && !this.lost) {
-        const coord = await this.client.coordinator(0, this.groupId);
-        await leaveGroupV5.api.async(await this.client.connection(coord, 'group'), this.groupId, [{ memberId: this.memberId, reason: 'tributary member closed' }]);
-      }
+      const coord = await this.client.coordinator(0, this.groupId);
+      await leaveGroupV5.api.async(await this.client.connection(coord, 'group'), this.groupId, [{ memberId: this.memberId, reason: 'tributary member closed' }]);
     } catch {
       // the session timeout removes the member anyway
-    } finally {
-      await this.client.closePool(this.joinPool);
     }
   }
 }
