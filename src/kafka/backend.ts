@@ -270,7 +270,9 @@ export class KafkaBackend implements LogBackend {
     const topics = sub.topics ?? matching(sub, await this.listTopics());
     // a consumer without a groupId subscribes without a Kafka group: it reads every partition itself
     if (groupId.startsWith('__anonymous-')) this.anonymous.set(groupId, topics);
-    else await this.member(groupId, topics);
+    else if (this.memberships.has(groupId)) {
+      throw new LogStoreError('INVALID_CONFIG', `group '${groupId}' has a stream thread's membership in this Kafka client: a consumer of that thread reads the partitions the membership assigns (consumer.assign(assignment.partitions)); subscribing would join the group a second time as a plain consumer`);
+    } else await this.member(groupId, topics);
   }
 
   async leaveGroup(groupId: string): Promise<void> {
