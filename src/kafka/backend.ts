@@ -12,12 +12,14 @@ import { LogStoreError } from '../log-client/errors.ts';
 import type { RecordVisitor } from '../record-format/record-batch.ts';
 import { matching } from '../log-client/subscription.ts';
 import type { Subscription } from '../log-client/types.ts';
+import type { StreamsMemberInfo, StreamsMembership } from '../log-client/membership.ts';
 import {
   DEFAULT_TOPIC_CONFIG, type ConsumerRecord, type Isolation, type OffsetAndPartition, type PartitionLag, type ProducerRecord,
   type RecordMetadata, type TopicConfig, type TopicDescription, type TopicOptions, type TopicPartition,
 } from '../log-client/types.ts';
 import { describeError, KafkaClient, protocolErrorId, type Broker, type KafkaClientOptions } from './client.ts';
-import { GroupMember } from './group.ts';
+import { ClassicStreamsMember } from './classic-member.ts';
+import { FENCING_ERRORS, GroupMember } from './group.ts';
 import { fetchRecords, readEachRecord } from './fetch.ts';
 import { Partitioner, produceRecords } from './records.ts';
 import { Transactions } from './transactions.ts';
@@ -31,6 +33,13 @@ export interface KafkaBackendOptions extends KafkaClientOptions {
   replicationFactor?: number;
 }
 
+/** What the backend needs of a stream thread's membership (classic here; the streams protocol's has the same). */
+interface GroupMembership extends StreamsMembership {
+  commitMetadata(): { memberId: string; generationId: number };
+  /** A commit was refused: UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID (lost) or REBALANCE_IN_PROGRESS. */
+  commitRefused?(errorId: string): void;
+}
+
 const TS_EARLIEST = -2n;
 const TS_LATEST = -1n;
 
@@ -40,6 +49,8 @@ export class KafkaBackend implements LogBackend {
   readonly client: KafkaClient;
   private readonly partitioner = new Partitioner();
   private readonly groups = new Map<string, GroupMember>();
+  /** Stream threads' memberships by group id: commits of that group carry the member's id and generation. */
+  private readonly memberships = new Map<string, GroupMembership>();
   /** Subscriptions of consumers without a group id: topics by pseudo group. */
   private readonly anonymous = new Map<string, string[]>();
   private readonly txns: Transactions;
@@ -226,17 +237,44 @@ export class KafkaBackend implements LogBackend {
       });
       this.groups.set(groupId, m);
       await m.join();
-    } else if (m.generationId < 0 || topics.some((t) => !m!.assignment.some((a) => a.topic === t))) {
+    } else if (m.generationId < 0 || topics.some((t) => !m!.subscription.includes(t))) {
       await m.join(topics);
     }
     return m;
+  }
+
+  /**
+   * The id and generation (or member epoch) commits of a group carry: a stream thread's membership when this
+   * client has one for the group, else this client's plain consumer member (joined if need be).
+   */
+  private async commitMember(groupId: string, topics: string[]): Promise<{ meta: { memberId: string; generationId: number }; refused(errorId: string): void }> {
+    const s = this.memberships.get(groupId);
+    if (s) return { meta: s.commitMetadata(), refused: (id) => s.commitRefused?.(id) };
+    const m = await this.member(groupId, topics);
+    return { meta: m.commitMetadata(), refused: (id) => m.commitRefused(id) };
+  }
+
+  streamsMembership(groupId: string, info: StreamsMemberInfo): StreamsMembership {
+    if (this.memberships.has(groupId)) {
+      throw new LogStoreError('INVALID_CONFIG', `this Kafka client already has a member in group '${groupId}': each stream thread needs a client (KafkaBackend) of its own, since commits carry the member's id`);
+    }
+    if (info.protocol === 'streams') {
+      throw new LogStoreError('INVALID_CONFIG', `group '${groupId}': the streams group protocol is not available in this build; set groupProtocol: 'classic'`);
+    }
+    const membership = new ClassicStreamsMember(this.client, groupId, info, {
+      onLog: this.o.onLog, onLeave: () => { if (this.memberships.get(groupId) === membership) this.memberships.delete(groupId); },
+    });
+    this.memberships.set(groupId, membership);
+    return membership;
   }
 
   async joinGroup(groupId: string, _memberId: string, sub: Subscription): Promise<void> {
     const topics = sub.topics ?? matching(sub, await this.listTopics());
     // a consumer without a groupId subscribes without a Kafka group: it reads every partition itself
     if (groupId.startsWith('__anonymous-')) this.anonymous.set(groupId, topics);
-    else await this.member(groupId, topics);
+    else if (this.memberships.has(groupId)) {
+      throw new LogStoreError('INVALID_CONFIG', `group '${groupId}' has a stream thread's membership in this Kafka client: a consumer of that thread reads the partitions the membership assigns (consumer.assign(assignment.partitions)); subscribing would join the group a second time as a plain consumer`);
+    } else await this.member(groupId, topics);
   }
 
   async leaveGroup(groupId: string): Promise<void> {
@@ -261,16 +299,18 @@ export class KafkaBackend implements LogBackend {
 
   async commitOffsets(groupId: string, offsets: OffsetAndPartition[]): Promise<void> {
     if (!offsets.length) return;
-    const m = await this.member(groupId, offsets.map((o) => o.topic));
+    const { meta, refused } = await this.commitMember(groupId, offsets.map((o) => o.topic));
     const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: null }>>();
     for (const o of offsets) (byTopic.get(o.topic) ?? byTopic.set(o.topic, []).get(o.topic)!).push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: null });
     await this.client.retry(`commit offsets of group '${groupId}'`, async () =>
-      offsetCommitV9.api.async(await this.groupConnection(groupId), groupId, m.generationId, m.memberId, null, [...byTopic].map(([name, partitions]) => ({ name, partitions }))),
+      offsetCommitV9.api.async(await this.groupConnection(groupId), groupId, meta.generationId, meta.memberId, null, [...byTopic].map(([name, partitions]) => ({ name, partitions }))),
     ).catch((e: unknown) => {
       const id = protocolErrorId(e);
-      if (id === 'ILLEGAL_GENERATION' || id === 'UNKNOWN_MEMBER_ID' || id === 'REBALANCE_IN_PROGRESS') {
-        void m.join().catch(() => undefined);
-        throw new LogStoreError('FENCED', `group '${groupId}' refused the commit of member ${m.memberId} (generation ${m.generationId}): ${id}; the group rebalanced, so these offsets were not committed`);
+      if (id && (FENCING_ERRORS.has(id) || id === 'REBALANCE_IN_PROGRESS')) {
+        refused(id);
+        throw Object.assign(new LogStoreError('FENCED', id === 'REBALANCE_IN_PROGRESS'
+          ? `group '${groupId}' is rebalancing and refused the commit of member ${meta.memberId} (generation ${meta.generationId}): REBALANCE_IN_PROGRESS; these offsets were not committed: rejoin (poll), then commit again the partitions still assigned`
+          : `group '${groupId}' refused the commit of member ${meta.memberId} (generation ${meta.generationId}): ${id}; the member is no longer in that generation (the group rebalanced without it), so these offsets were not committed and its partitions are lost here`), { apiId: id });
       }
       throw e;
     });
@@ -278,7 +318,7 @@ export class KafkaBackend implements LogBackend {
 
   async committed(groupId: string, tps: TopicPartition[]): Promise<(number | null)[]> {
     if (!tps.length) return [];
-    if (!groupId.startsWith('__anonymous-')) await this.member(groupId, tps.map((t) => t.topic));
+    if (!groupId.startsWith('__anonymous-') && !this.memberships.has(groupId)) await this.member(groupId, tps.map((t) => t.topic));
     const byTopic = new Map<string, number[]>();
     for (const tp of tps) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
     // requireStable: wait for offsets still pending in an open transaction (exactly-once restarts)
@@ -294,7 +334,7 @@ export class KafkaBackend implements LogBackend {
   }
 
   endTransaction(txn: TxnRef, commit: boolean, offsets: GroupOffsets[]): Promise<void> {
-    return this.txns.end(txn, commit, offsets, (g, topics) => this.member(g, topics));
+    return this.txns.end(txn, commit, offsets, (g, topics) => this.commitMember(g, topics));
   }
 
   /** The broker runs retention and compaction itself. */
@@ -318,8 +358,9 @@ export class KafkaBackend implements LogBackend {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.groups.values()].map((m) => m.leave()));
+    await Promise.all([...this.groups.values(), ...this.memberships.values()].map((m) => m.leave()));
     this.groups.clear();
+    this.memberships.clear();
     await this.client.close();
   }
 }

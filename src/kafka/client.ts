@@ -80,7 +80,11 @@ export function describeError(e: unknown): string {
 
 export class KafkaClient {
   readonly bootstrap: Broker[];
-  private readonly pools: { main: ConnectionPool; fetch: ConnectionPool; group: ConnectionPool };
+  private readonly pools: Record<'main' | 'fetch' | 'group', ConnectionPool>;
+  /** Pools of their own (group members' joins), by name. */
+  private readonly ownPools = new Map<string, ConnectionPool>();
+  private readonly clientId: string;
+  private readonly connOptions: ConnectionOptions;
   private brokers = new Map<number, Broker>();
   private topics = new Map<string, TopicMeta>();
   /** Topics this client has seen exist (a restarting broker may briefly not list them). */
@@ -92,6 +96,8 @@ export class KafkaClient {
     this.bootstrap = parseBootstrap(opts.bootstrapServers);
     const clientId = opts.clientId ?? 'tributary';
     const conn: ConnectionOptions = { ...(opts.connection ?? {}), connectTimeout: 5000, requestTimeout: 60_000 };
+    this.clientId = clientId;
+    this.connOptions = conn;
     this.pools = {
       main: new ConnectionPool(clientId, conn), fetch: new ConnectionPool(clientId, conn), group: new ConnectionPool(clientId, conn),
     };
@@ -129,9 +135,36 @@ export class KafkaClient {
     }
   }
 
-  connection(broker: Broker, pool: 'main' | 'fetch' | 'group' = 'main'): Promise<Connection> {
+  /**
+   * A connection of a pool: 'main', 'fetch', 'group', or any other name for a pool of its own (a group member's
+   * JoinGroup/SyncGroup, which wait on the broker for up to the rebalance timeout: `requestTimeoutMs` when longer
+   * than the default 60 s; release it with closePool).
+   */
+  connection(broker: Broker, pool = 'main', requestTimeoutMs?: number): Promise<Connection> {
     if (this.closed) return Promise.reject(new LogStoreError('CLOSED', `the Kafka client for ${this.where} is closed`));
-    return this.pools[pool].get(broker);
+    return this.pool(pool, requestTimeoutMs).get(broker);
+  }
+
+  private pool(name: string, requestTimeoutMs?: number): ConnectionPool {
+    let p = (name === 'main' || name === 'fetch' || name === 'group') ? this.pools[name] : this.ownPools.get(name);
+    if (!p) {
+      p = new ConnectionPool(this.clientId, { ...this.connOptions, requestTimeout: Math.max(this.connOptions.requestTimeout ?? 0, requestTimeoutMs ?? 0) });
+      p.on('failed', () => undefined);
+      this.ownPools.set(name, p);
+    }
+    return p;
+  }
+
+  /** Closes a pool of its own (see connection). */
+  async closePool(name: string): Promise<void> {
+    const p = this.ownPools.get(name);
+    this.ownPools.delete(name);
+    await p?.close().catch(() => undefined);
+  }
+
+  /** Forgets the cached coordinator of a group (it moved, or its broker is down). */
+  forgetCoordinator(groupId: string): void {
+    this.coordinators.delete(`0:${groupId}`);
   }
 
   async any(pool: 'main' | 'fetch' | 'group' = 'main'): Promise<Connection> {
@@ -211,6 +244,7 @@ export class KafkaClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(Object.values(this.pools).map((p) => p.close().catch(() => undefined)));
+    await Promise.all([...Object.values(this.pools), ...this.ownPools.values()].map((p) => p.close().catch(() => undefined)));
+    this.ownPools.clear();
   }
 }

@@ -1,169 +1,242 @@
 /**
- * Group membership with Kafka's classic protocol: JoinGroup (protocol type 'consumer'), SyncGroup with our own
- * assignment (the leader gives every subscribed partition to itself: one member for now), and a Heartbeat loop
- * that rejoins on a rebalance. Commits carry the member's generation id and member id, so the coordinator fences
- * a zombie whose generation is stale. Subscription and assignment are encoded in Kafka's ConsumerProtocol v0
- * layout, so Kafka's tools (kafka-consumer-groups.sh) can describe the group.
+ * Group membership with Kafka's classic protocol (protocol type 'consumer'): JoinGroup, SyncGroup with the leader's
+ * assignment, a Heartbeat timer, LeaveGroup. ClassicGroup is the state machine; a subclass says what it subscribes
+ * to, how the leader assigns and what it does with its assignment: GroupMember (plain consumer groups, Kafka's
+ * RangeAssignor) here and ClassicStreamsMember (stream threads, classic-member.ts).
+ * Commits carry the member's generation id and member id (commitMetadata), so the coordinator refuses a zombie's.
+ * JoinGroup and SyncGroup wait on the broker for the other members, and a broker answers one request per
+ * connection at a time: each member joins on a connection of its own, so members in one client never wait on
+ * each other's join.
  */
 import { heartbeatV4, joinGroupV9, leaveGroupV5, syncGroupV5 } from '@platformatic/kafka';
 import { LogStoreError } from '../log-client/errors.ts';
 import type { TopicPartition } from '../log-client/types.ts';
 import { describeError, protocolErrorId, type KafkaClient } from './client.ts';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign } from './consumer-protocol.ts';
 
 export interface GroupOptions {
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
+  /** Heartbeat period; default min(3000, session timeout / 3) (Kafka's heartbeat.interval.ms is 3000). */
+  heartbeatIntervalMs?: number;
   onLog?: (line: string) => void;
+  /** Called when the member leaves (the client forgets it). */
+  onLeave?: () => void;
 }
 
-const PROTOCOL = 'stream';
+/** Errors of a heartbeat or commit that mean this member's generation is gone. */
+export const FENCING_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
 
-export class GroupMember {
+export abstract class ClassicGroup {
   memberId = '';
   generationId = -1;
-  private assigned: TopicPartition[] = [];
+  /** The coordinator asked this member to rejoin (a member joined or left): commit, then rejoin. */
+  rebalanceRequested = false;
+  /** The coordinator no longer knows this member's generation (session expired, kicked out): its work is lost. */
+  lost = false;
   private timer: NodeJS.Timeout | null = null;
-  private joining: Promise<void> | null = null;
-  private closed = false;
-  /** Set when the coordinator said this member's generation is gone (a newer member took over). */
-  lostAt: number | null = null;
+  private joining: Promise<Buffer> | null = null;
+  private heartbeatsPaused = false;
+  protected closed = false;
+  private readonly joinPool: string;
 
-  constructor(private readonly client: KafkaClient, readonly groupId: string, private topics: string[], private readonly o: GroupOptions) {}
-
-  get assignment(): TopicPartition[] {
-    return this.assigned;
+  constructor(protected readonly client: KafkaClient, readonly groupId: string, protected readonly o: GroupOptions) {
+    this.joinPool = `join:${groupId}:${Math.random().toString(36).slice(2)}`;
   }
 
-  /** Joins (or rejoins) the group and waits until the member has a generation. */
-  join(topics?: string[]): Promise<void> {
-    if (topics) this.topics = [...new Set([...this.topics, ...topics])].sort();
+  /** The protocol name (Kafka: the assignor's name) and this member's subscription. */
+  protected abstract protocol(): { name: string; metadata: Buffer };
+  /** The leader's assignment: every member's assignment bytes. */
+  protected abstract assign(members: Array<{ memberId: string; metadata: Buffer | null }>): Promise<Array<{ memberId: string; assignment: Buffer }>>;
+  /** A heartbeat said the group rebalances: the plain consumer rejoins at once, a stream thread commits first. */
+  protected abstract onRebalanceRequested(): void;
+  /** A heartbeat said this member is gone. */
+  protected abstract onLost(reason: string): void;
+
+  /** The member id and generation every offset commit and TxnOffsetCommit of this group carries. */
+  commitMetadata(): { memberId: string; generationId: number } {
+    return { memberId: this.memberId, generationId: this.generationId };
+  }
+
+  /** Joins (or rejoins) the group; resolves with this member's assignment bytes. */
+  protected joinGroup(): Promise<Buffer> {
     this.joining ??= this.doJoin().finally(() => { this.joining = null; });
     return this.joining;
   }
 
-  private async doJoin(): Promise<void> {
-    const metadata = encodeSubscription(this.topics);
+  private async doJoin(): Promise<Buffer> {
+    if (this.timer) clearTimeout(this.timer);
     for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new LogStoreError('CLOSED', `member ${this.memberId || '(none yet)'} of group '${this.groupId}' left the group: it cannot join again`);
+      const { name, metadata } = this.protocol();
       try {
         const coord = await this.client.retry(`find the coordinator of group '${this.groupId}'`, () => this.client.coordinator(0, this.groupId));
-        const conn = await this.client.connection(coord, 'group');
+        const conn = await this.client.connection(coord, this.joinPool, this.o.rebalanceTimeoutMs + 10_000);
         const join = await joinGroupV9.api.async(conn, this.groupId, this.o.sessionTimeoutMs, this.o.rebalanceTimeoutMs, this.memberId, null, 'consumer',
-          [{ name: PROTOCOL, metadata }], 'tributary stream thread');
+          [{ name, metadata }], 'tributary member (re)joining');
         this.memberId = join.memberId ?? this.memberId;
         const isLeader = join.leader === this.memberId;
-        const assignments = isLeader ? await this.assign(join.members.map((m) => m.memberId)) : [];
-        const sync = await syncGroupV5.api.async(conn, this.groupId, join.generationId, this.memberId, null, 'consumer', PROTOCOL, assignments);
+        const assignments = isLeader ? await this.assign(join.members.map((m) => ({ memberId: m.memberId, metadata: m.metadata }))) : [];
+        const sync = await syncGroupV5.api.async(conn, this.groupId, join.generationId, this.memberId, null, 'consumer', name, assignments);
         this.generationId = join.generationId;
-        this.assigned = decodeAssignment(sync.assignment);
-        this.lostAt = null;
-        this.o.onLog?.(`kafka: joined group '${this.groupId}' as ${this.memberId} (generation ${this.generationId}, ${join.members.length} member(s))`);
+        if (this.closed) {
+          // left while this join was in flight: leave now, so the group does not wait for a session timeout
+          await this.sendLeave();
+          throw new LogStoreError('CLOSED', `member ${this.memberId} of group '${this.groupId}' left the group while it was joining`);
+        }
+        this.lost = false;
+        this.rebalanceRequested = false;
+        this.o.onLog?.(`kafka: joined group '${this.groupId}' as ${this.memberId} (generation ${this.generationId}, ${join.members.length} member(s)${isLeader ? ', leader' : ''})`);
         this.scheduleHeartbeat();
-        return;
+        return sync.assignment;
       } catch (e) {
         const id = protocolErrorId(e);
+        // ours (the leader could not read a member's subscription, the client closed): says what to do already
+        if (e instanceof LogStoreError && id === null) throw e;
         if (id === 'MEMBER_ID_REQUIRED') {
           this.memberId = (e as { response?: { memberId?: string } }).response?.memberId ?? this.memberId;
           continue;
         }
         if (id === 'UNKNOWN_MEMBER_ID' || id === 'FENCED_INSTANCE_ID') { this.memberId = ''; continue; }
         if ((id === 'REBALANCE_IN_PROGRESS' || id === 'ILLEGAL_GENERATION' || id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE'
-          || id === 'COORDINATOR_LOAD_IN_PROGRESS' || id === null) && attempt < 200 && !this.closed) {
+          || id === 'COORDINATOR_LOAD_IN_PROGRESS' || id === null) && attempt < 200) {
+          if (id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE' || id === null) this.client.forgetCoordinator(this.groupId);
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        throw new LogStoreError(id === 'GROUP_AUTHORIZATION_FAILED' ? 'INVALID_CONFIG' : 'REMOTE',
-          `joining consumer group '${this.groupId}' on Kafka at ${this.client.where} failed: ${describeError(e)}`);
+        throw new LogStoreError(id === 'GROUP_AUTHORIZATION_FAILED' ? 'INVALID_CONFIG' : 'GROUP',
+          `joining group '${this.groupId}' on Kafka at ${this.client.where} failed: ${describeError(e)}${id === 'INCONSISTENT_GROUP_PROTOCOL' ? ' (another kind of client, or a consumer and a stream app, use this group id: give each its own group id)' : ''}`);
       }
     }
-  }
-
-  /** One member for now: the leader takes every partition of the subscribed topics; other members get none. */
-  private async assign(members: string[]): Promise<Array<{ memberId: string; assignment: Buffer }>> {
-    const mine: TopicPartition[] = [];
-    for (const t of this.topics) {
-      const meta = await this.client.topic(t);
-      if (meta) for (let p = 0; p < meta.leaders.length; p++) mine.push({ topic: t, partition: p });
-    }
-    return members.map((m) => ({ memberId: m, assignment: encodeAssignment(m === this.memberId ? mine : []) }));
   }
 
   private scheduleHeartbeat(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.closed) return;
-    this.timer = setTimeout(() => void this.heartbeat(), Math.max(100, Math.floor(this.o.sessionTimeoutMs / 3)));
+    const every = this.o.heartbeatIntervalMs ?? Math.min(3000, Math.max(100, Math.floor(this.o.sessionTimeoutMs / 3)));
+    this.timer = setTimeout(() => void this.heartbeat(), every);
     this.timer.unref();
   }
 
+  /** Test hook: stops (or resumes) heartbeats, as a process that stalls (GC pause, SIGSTOP) would. */
+  pauseHeartbeats(paused: boolean): void {
+    this.heartbeatsPaused = paused;
+    if (!paused && !this.lost && !this.joining) this.scheduleHeartbeat();
+  }
+
   private async heartbeat(): Promise<void> {
-    if (this.closed || this.joining) return;
+    if (this.closed || this.joining || this.lost) return;
+    if (this.heartbeatsPaused) { this.scheduleHeartbeat(); return; }
+    const generation = this.generationId;
     try {
       const coord = await this.client.coordinator(0, this.groupId);
-      await heartbeatV4.api.async(await this.client.connection(coord, 'group'), this.groupId, this.generationId, this.memberId, null);
+      await heartbeatV4.api.async(await this.client.connection(coord, 'group'), this.groupId, generation, this.memberId, null);
       this.scheduleHeartbeat();
     } catch (e) {
-      if (this.closed) return;
+      if (this.closed || this.joining || generation !== this.generationId) return;
       const id = protocolErrorId(e);
-      if (id === 'UNKNOWN_MEMBER_ID' || id === 'ILLEGAL_GENERATION' || id === 'FENCED_INSTANCE_ID') {
-        this.lostAt = Date.now();
-        this.o.onLog?.(`kafka: member ${this.memberId} of group '${this.groupId}' lost its generation ${this.generationId} (${id}); rejoining`);
-        if (id === 'UNKNOWN_MEMBER_ID') this.memberId = '';
-      }
-      if (id === 'REBALANCE_IN_PROGRESS' || this.lostAt !== null) {
-        this.join().catch((err: unknown) => this.o.onLog?.(`kafka: rejoining group '${this.groupId}' failed: ${(err as Error).message}`));
+      if (id && FENCING_ERRORS.has(id)) {
+        this.markLost(`the coordinator answered a heartbeat with ${id}`);
         return;
       }
+      if (id === 'REBALANCE_IN_PROGRESS') {
+        // keep heartbeating: the session stays alive while the member finishes its work before rejoining
+        if (!this.rebalanceRequested) this.o.onLog?.(`kafka: group '${this.groupId}' is rebalancing; member ${this.memberId} will rejoin`);
+        this.rebalanceRequested = true;
+        this.scheduleHeartbeat();
+        this.onRebalanceRequested();
+        return;
+      }
+      if (id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE' || id === null) this.client.forgetCoordinator(this.groupId);
       this.scheduleHeartbeat();
     }
   }
 
+  /** The member's generation is gone (a heartbeat or a commit said so); it keeps its stale ids, so commits stay refused. */
+  markLost(reason: string): void {
+    if (this.lost) return;
+    this.lost = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.o.onLog?.(`kafka: member ${this.memberId} of group '${this.groupId}' lost its generation ${this.generationId}: ${reason}`);
+    this.onLost(reason);
+  }
+
+  /** A commit of this member was refused: fencing errors lose the member, REBALANCE_IN_PROGRESS asks it to rejoin. */
+  commitRefused(errorId: string): void {
+    if (FENCING_ERRORS.has(errorId)) this.markLost(`a commit was refused with ${errorId}`);
+    else if (errorId === 'REBALANCE_IN_PROGRESS' && !this.rebalanceRequested) {
+      this.rebalanceRequested = true;
+      this.onRebalanceRequested();
+    }
+  }
+
   async leave(): Promise<void> {
+    if (this.closed) return;
+    this.o.onLeave?.();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    if (!this.memberId) return;
+    await this.sendLeave();
+    // a join in flight is answered on its own connection: it closes once that join is done
+    if (!this.joining) await this.client.closePool(this.joinPool);
+    else void this.joining.catch(() => undefined).finally(() => this.client.closePool(this.joinPool));
+  }
+
+  private async sendLeave(): Promise<void> {
+    if (!this.memberId || this.lost) return;
     try {
       const coord = await this.client.coordinator(0, this.groupId);
-      await leaveGroupV5.api.async(await this.client.connection(coord, 'group'), this.groupId, [{ memberId: this.memberId, reason: 'tributary closed' }]);
+      await leaveGroupV5.api.async(await this.client.connection(coord, 'group'), this.groupId, [{ memberId: this.memberId, reason: 'tributary member closed' }]);
     } catch {
       // the session timeout removes the member anyway
     }
   }
 }
 
-/** ConsumerProtocolSubscription v0: version, topics, user data (null). */
-function encodeSubscription(topics: string[]): Buffer {
-  const parts: Buffer[] = [int16(0), int32(topics.length)];
-  for (const t of topics) parts.push(str(t));
-  parts.push(int32(-1));
-  return Buffer.concat(parts);
-}
+const RANGE = 'range';
 
-/** ConsumerProtocolAssignment v0: version, [topic, [partition]], user data (null). */
-function encodeAssignment(tps: TopicPartition[]): Buffer {
-  const byTopic = new Map<string, number[]>();
-  for (const tp of tps) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
-  const parts: Buffer[] = [int16(0), int32(byTopic.size)];
-  for (const [t, ps] of byTopic) {
-    parts.push(str(t), int32(ps.length));
-    for (const p of ps) parts.push(int32(p));
+/** A plain consumer group member (log.consumer({ groupId })): Kafka's RangeAssignor; rejoins by itself. */
+export class GroupMember extends ClassicGroup {
+  private assigned: TopicPartition[] = [];
+
+  constructor(client: KafkaClient, groupId: string, private topics: string[], o: GroupOptions) {
+    super(client, groupId, o);
   }
-  parts.push(int32(-1));
-  return Buffer.concat(parts);
-}
 
-function decodeAssignment(b: Buffer): TopicPartition[] {
-  if (!b || b.length < 6) return [];
-  let pos = 2;
-  const out: TopicPartition[] = [];
-  const n = b.readInt32BE(pos); pos += 4;
-  for (let i = 0; i < n; i++) {
-    const len = b.readInt16BE(pos); pos += 2;
-    const topic = b.toString('utf8', pos, pos + len); pos += len;
-    const m = b.readInt32BE(pos); pos += 4;
-    for (let j = 0; j < m; j++) { out.push({ topic, partition: b.readInt32BE(pos) }); pos += 4; }
+  get assignment(): TopicPartition[] {
+    return this.assigned;
   }
-  return out;
-}
 
-function int16(n: number): Buffer { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; }
-function int32(n: number): Buffer { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; }
-function str(s: string): Buffer { const v = Buffer.from(s, 'utf8'); return Buffer.concat([int16(v.length), v]); }
+  get subscription(): readonly string[] {
+    return this.topics;
+  }
+
+  /** Joins (or rejoins) the group, adding these topics to the subscription, and waits for the assignment. */
+  async join(topics?: string[]): Promise<void> {
+    if (topics) this.topics = [...new Set([...this.topics, ...topics])].sort();
+    this.assigned = decodeAssignment(await this.joinGroup()).partitions;
+  }
+
+  protected protocol(): { name: string; metadata: Buffer } {
+    return { name: RANGE, metadata: encodeSubscription({ topics: this.topics, userData: null }) };
+  }
+
+  protected async assign(members: Array<{ memberId: string; metadata: Buffer | null }>): Promise<Array<{ memberId: string; assignment: Buffer }>> {
+    const subs = members.map((m) => ({ memberId: m.memberId, topics: decodeSubscription(m.metadata, m.memberId).topics }));
+    const counts = new Map<string, number>();
+    for (const t of new Set(subs.flatMap((s) => s.topics))) counts.set(t, (await this.client.topic(t))?.leaders.length ?? 0);
+    const plan = rangeAssign(subs, (t) => counts.get(t) ?? 0);
+    return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment({ partitions: plan.get(m.memberId) ?? [], userData: null }) }));
+  }
+
+  protected onRebalanceRequested(): void {
+    this.rejoin();
+  }
+
+  protected onLost(): void {
+    this.rejoin();
+  }
+
+  private rejoin(): void {
+    this.join().catch((err: unknown) => this.o.onLog?.(`kafka: rejoining group '${this.groupId}' failed: ${(err as Error).message}`));
+  }
+}

@@ -8,8 +8,14 @@ import { addOffsetsToTxnV4, addPartitionsToTxnV3, endTxnV4, initProducerIdV5, tx
 import type { GroupOffsets, TxnRef } from '../log-client/backend.ts';
 import { LogStoreError } from '../log-client/errors.ts';
 import { describeError, protocolErrorId, type KafkaClient } from './client.ts';
-import type { GroupMember } from './group.ts';
+import { FENCING_ERRORS } from './group.ts';
 import type { ProducerIdentity } from './records.ts';
+
+/** The group member whose id and generation a TxnOffsetCommit carries, and what to tell it when they are refused. */
+export interface CommitMember {
+  meta: { memberId: string; generationId: number };
+  refused(errorId: string): void;
+}
 
 export interface TxnState extends ProducerIdentity {
   transactionalId: string;
@@ -71,7 +77,7 @@ export class Transactions {
   }
 
   /** Commits (or aborts) the open transaction, with the groups' offsets when committing. */
-  async end(txn: TxnRef, commit: boolean, offsets: GroupOffsets[], member: (groupId: string, topics: string[]) => Promise<GroupMember>): Promise<void> {
+  async end(txn: TxnRef, commit: boolean, offsets: GroupOffsets[], member: (groupId: string, topics: string[]) => Promise<CommitMember>): Promise<void> {
     const s = this.state(txn);
     const c = this.client;
     const id = s.transactionalId;
@@ -80,7 +86,8 @@ export class Transactions {
       for (const g of offsets) {
         if (!g.offsets.length) continue;
         hasOffsets = true;
-        const m = await member(g.groupId, [...new Set(g.offsets.map((o) => o.topic))]);
+        const cm = await member(g.groupId, [...new Set(g.offsets.map((o) => o.topic))]);
+        const m = cm.meta;
         await c.retry(`AddOffsetsToTxn for '${id}'`, async () => {
           const coord = await c.coordinator(1, id);
           await addOffsetsToTxnV4.api.async(await c.connection(coord), id, s.producerId, s.epoch, g.groupId);
@@ -95,8 +102,9 @@ export class Transactions {
             [...byTopic].map(([name, partitions]) => ({ name, partitions })));
         }).catch((e: unknown) => {
           const pid = protocolErrorId(e);
-          if (pid === 'ILLEGAL_GENERATION' || pid === 'UNKNOWN_MEMBER_ID' || pid === 'FENCED_INSTANCE_ID') {
-            throw new LogStoreError('FENCED', `transaction '${id}': group '${g.groupId}' refused the offsets of member ${m.memberId} generation ${m.generationId} (${pid}): this member was fenced by a rebalance; its tasks are lost here`);
+          if (pid && (FENCING_ERRORS.has(pid) || pid === 'REBALANCE_IN_PROGRESS')) {
+            cm.refused(pid);
+            throw new LogStoreError('FENCED', `transaction '${id}': group '${g.groupId}' refused the offsets of member ${m.memberId} generation ${m.generationId} (${pid})${pid === 'REBALANCE_IN_PROGRESS' ? ': the group is rebalancing; abort this transaction, rejoin (poll) and process the assigned tasks again' : ': this member was fenced by a rebalance; its tasks are lost here'}`);
           }
           fail(c, id, `TxnOffsetCommit (group '${g.groupId}')`, e);
         });
