@@ -20,6 +20,7 @@ import {
 import { describeError, KafkaClient, protocolErrorId, type Broker, type KafkaClientOptions } from './client.ts';
 import { ClassicStreamsMember } from './classic-member.ts';
 import { FENCING_ERRORS, GroupMember } from './group.ts';
+import { StreamsGroupMember } from './streams-group/member.ts';
 import { fetchRecords, readEachRecord } from './fetch.ts';
 import { Partitioner, produceRecords } from './records.ts';
 import { Transactions } from './transactions.ts';
@@ -259,7 +260,13 @@ export class KafkaBackend implements LogBackend {
       throw new LogStoreError('INVALID_CONFIG', `this Kafka client already has a member in group '${groupId}': each stream thread needs a client (KafkaBackend) of its own, since commits carry the member's id`);
     }
     if (info.protocol === 'streams') {
-      throw new LogStoreError('INVALID_CONFIG', `group '${groupId}': the streams group protocol is not available in this build; set groupProtocol: 'classic'`);
+      const member = new StreamsGroupMember(this.client, groupId, info, this.o.onLog);
+      const leave = member.leave.bind(member);
+      const membership: GroupMembership = Object.assign(member, {
+        leave: async () => { if (this.memberships.get(groupId) === membership) this.memberships.delete(groupId); await leave(); },
+      });
+      this.memberships.set(groupId, membership);
+      return membership;
     }
     const membership = new ClassicStreamsMember(this.client, groupId, info, {
       onLog: this.o.onLog, onLeave: () => { if (this.memberships.get(groupId) === membership) this.memberships.delete(groupId); },

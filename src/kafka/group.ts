@@ -25,7 +25,8 @@ export interface GroupOptions {
 }
 
 /** Errors of a heartbeat or commit that mean this member's generation is gone. */
-export const FENCING_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
+/** Commit refusals that mean the member is out of the group's current generation (classic) or epoch (streams). */
+export const FENCING_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID', 'FENCED_MEMBER_EPOCH', 'STALE_MEMBER_EPOCH']);
 
 export abstract class ClassicGroup {
   memberId = '';

@@ -91,6 +91,18 @@ export class StreamsGroupMember implements StreamsMembership {
     return { memberId: this.memberId, generationId: this.epoch };
   }
 
+  /**
+   * An offset commit or TxnOffsetCommit of this member was refused. A fenced or unknown member is lost (rejoin with
+   * epoch 0); a stale epoch means a newer one is on its way in the next heartbeat, which the thread's poll waits for.
+   */
+  commitRefused(errorId: string): void {
+    if (!FENCED.has(errorId) || this.isLost || this.closed) return;
+    this.isLost = true;
+    this.epoch = 0;
+    this.onLog(`kafka: a commit of member ${this.memberId} of streams group '${this.groupId}' was refused (${errorId}): its tasks are lost; it rejoins on the next poll`);
+    this.wake();
+  }
+
   async poll(owned: OwnedTasks): Promise<TaskAssignment> {
     this.current = { active: [...owned.active], standby: [...owned.standby] };
     if (!this.configured) {
