@@ -60,6 +60,34 @@ function changelogByKey(records: JavaRecord[]): Record<string, Array<{ value: st
   return out;
 }
 
+const hexOf = (text: string): string => Buffer.from(text).toString('hex');
+const longAt = (hex: string, at: number): number => Number(BigInt.asIntN(64, BigInt(`0x${hex.slice(at * 2, at * 2 + 16)}`)));
+
+/**
+ * The layout Kafka Streams 4.4 uses, asserted on our changelog records directly (docs/kafka-interchange.md): values
+ * are the plain serialized count (8 bytes; the timestamp of a timestamped store is the record timestamp, not a value
+ * prefix); a window store key is the key bytes + 8-byte window start + 4-byte sequence number (0), WindowKeySchema;
+ * a session store key is the key bytes + 8-byte session end + 8-byte session start, SessionKeySchema, and merged
+ * sessions are deleted with tombstones.
+ */
+function expectLayout(store: string, records: JavaRecord[]): void {
+  const keys = new Set(store === 'words' ? words : events.map(([k]) => k));
+  const suffixHex = ({ counts: 0, words: 0, wcounts: 24, scounts: 32 } as Record<string, number>)[store];
+  for (const r of records) {
+    expect(r.valueHex === null || r.valueHex.length === 16, `${store}: an 8-byte count value`).toBe(true);
+    expect(r.headers).toEqual([]);
+    const key = [...keys].find((k) => r.keyHex!.startsWith(hexOf(k)) && r.keyHex!.length === hexOf(k).length + suffixHex);
+    expect(key, `${store}: store key ${r.keyHex}`).toBeDefined();
+    const rest = r.keyHex!.slice(hexOf(key!).length);
+    if (store === 'wcounts') {
+      expect(rest.slice(16), 'window key sequence number').toBe('00000000');
+      expect(longAt(rest, 0) % 10_000, 'window start').toBe(0);
+    }
+    if (store === 'scounts') expect(longAt(rest, 0), 'session end >= start').toBeGreaterThanOrEqual(longAt(rest, 8));
+  }
+  if (store === 'scounts') expect(records.some((r) => r.valueHex === null), 'merged sessions leave tombstones').toBe(true);
+}
+
 describe('data interchange with Java clients and Kafka Streams 4.4', () => {
   beforeAll(async () => {
     const log = await openKafkaLog({ bootstrapServers: bootstrap });
@@ -121,6 +149,7 @@ describe('data interchange with Java clients and Kafka Streams 4.4', () => {
         const ours = await javaConsume(bootstrap, `ix-ts-${store}-changelog`, 'bytes', 'bytes');
         expect(java.length, `Java's ${store} changelog has records`).toBeGreaterThan(0);
         expect(changelogByKey(ours), `the ${store} changelog, per store key`).toEqual(changelogByKey(java));
+        expectLayout(store, ours);
         const [jc, oc] = [(await log.admin.describeTopic(`ix-java-${store}-changelog`)).config, (await log.admin.describeTopic(`ix-ts-${store}-changelog`)).config];
         expect(oc.cleanupPolicy, `${store} changelog cleanup.policy`).toEqual(jc.cleanupPolicy);
         expect(oc.retentionMs, `${store} changelog retention.ms`).toEqual(jc.retentionMs);
@@ -131,5 +160,17 @@ describe('data interchange with Java clients and Kafka Streams 4.4', () => {
     } finally {
       await log.close();
     }
+  });
+  it('Java Kafka Streams takes over our app (same applicationId): it restores our changelogs and counts on from our counts', async () => {
+    // our app (the test above) committed its input offsets and left its changelogs; Java Kafka Streams with
+    // applicationId ix-ts validates our internal topics, restores its stores from our changelogs and goes on
+    const more: Array<[string, string, number]> = Array.from({ length: 14 }, (_, i) => [`k${i % 7}`, `more${i}`, BASE + 80_000 + i * 600]);
+    const moreLines: Array<[string, string, number]> = [['doc', 'The sea and the river', BASE + 90_000]];
+    await javaProduce(bootstrap, 'ix-events', more);
+    await javaProduce(bootstrap, 'ix-lines', moreLines);
+    const moreWords = moreLines.flatMap(([, l]) => l.toLowerCase().split(/\W+/).filter((w) => w.length > 0));
+    await javaStreams(bootstrap, 'ix-ts', more.length + moreWords.length, tmp('ix-java-takeover-'));
+    expect(perKey(await javaConsume(bootstrap, 'ix-ts-counts', 'string', 'long'))).toEqual(expectedCounts([...events, ...more].map(([k]) => k)));
+    expect(perKey(await javaConsume(bootstrap, 'ix-ts-word-counts', 'string', 'long'))).toEqual(expectedCounts([...words, ...moreWords]));
   });
 });
