@@ -38,6 +38,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.SessionWindows;
+import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
@@ -184,7 +185,8 @@ public final class Interchange {
 
     /**
      * The interchange topology: ix-events (string keys and values) counted per key in a key-value store ("counts",
-     * out to APPID-counts), in 10 s tumbling windows ("wcounts") and in sessions with a 5 s gap ("scounts"); ix-lines
+     * out to APPID-counts), in 10 s tumbling windows ("wcounts", suppressed until the window closes:
+     * buffer "supp") and in sessions with a 5 s gap ("scounts"); ix-lines
      * split into words, re-keyed by word (repartition "words") and counted ("words", out to APPID-word-counts).
      */
     static void streams(String bootstrap, String appId, long records, String stateDir) throws Exception {
@@ -196,7 +198,8 @@ public final class Interchange {
         events.groupByKey(Grouped.with(s, s)).count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("counts"))
             .toStream().peek((k, v) -> seen.incrementAndGet()).to(appId + "-counts", Produced.with(s, l));
         events.groupByKey(Grouped.with(s, s)).windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(10)))
-            .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("wcounts"));
+            .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("wcounts"))
+            .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("supp"));
         events.groupByKey(Grouped.with(s, s)).windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofSeconds(5)))
             .count(Materialized.<String, Long, SessionStore<Bytes, byte[]>>as("scounts"));
         b.stream("ix-lines", Consumed.with(s, s))
