@@ -3,7 +3,8 @@
  * (buffer time, key bytes). Re-putting a buffered key keeps its first buffer time and prior value and replaces
  * the rest. Evictions go in order from the smallest buffer time. Dirty keys are written to the changelog topic
  * at flush (commit) - Kafka's format V3 (suppress-format.ts) or a tombstone - and `restore` rebuilds the buffer from
- * it, so suppressed results survive a restart (and Kafka Streams can restore the buffer from our changelog). Size in bytes follows Kafka's estimate (key + 8 + value parts + record context).
+ * it, so suppressed results survive a restart (and Kafka Streams can restore the buffer from our changelog).
+ * Size in bytes follows Kafka's estimate (key + 8 + value parts + record context).
  */
 import type { Headers } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
@@ -93,7 +94,7 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
       r.oldValue = rec.oldValue;
       r.timestamp = rec.timestamp;
       r.headers = rec.headers;
-      existing.source = this.source();
+      this.setSource(existing.source);
       this.bytes -= existing.size;
       existing.valueLen = valueLen;
       existing.size = 8 + kb.length + existing.priorLen + oldLen + valueLen + this.contextSize(r.headers);
@@ -102,7 +103,7 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
       const full: BufferedRecord<K, V> = { key: rec.key, value: rec.value, oldValue: rec.oldValue, priorValue: rec.oldValue, timestamp: rec.timestamp, headers: rec.headers };
       const priorLen = this.len(rec.oldValue, topic);
       const size = 8 + kb.length + priorLen + valueLen + this.contextSize(rec.headers);
-      const e: Entry<K, V> = { bin, time, rec: full, size, priorLen, valueLen, source: this.source() };
+      const e: Entry<K, V> = { bin, time, rec: full, size, priorLen, valueLen, source: this.setSource({ topic: '', partition: -1, offset: -1 }) };
       this.byKey.set(bin, e);
       this.push(e);
       this.bytes += size;
@@ -169,9 +170,15 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
     this.bytes += e.size;
   }
 
-  private source(): Entry<K, V>['source'] {
+  /** Copies the current record's topic, partition and offset into `into` (left as is without a context). */
+  private setSource(into: Entry<K, V>['source']): Entry<K, V>['source'] {
     const rc = this.ctx?.recordContext();
-    return rc ? { topic: rc.topic, partition: rc.partition, offset: rc.offset } : { topic: '', partition: -1, offset: -1 };
+    if (rc) {
+      into.topic = rc.topic;
+      into.partition = rc.partition;
+      into.offset = rc.offset;
+    }
+    return into;
   }
 
   // ---- Kafka's changelog format V3 (header v = 3): record context, prior / old / new value, buffer time ----
