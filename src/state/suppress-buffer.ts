@@ -2,13 +2,14 @@
  * The suppress buffer (Kafka's InMemoryTimeOrderedKeyValueChangeBuffer): one entry per key, ordered by
  * (buffer time, key bytes). Re-putting a buffered key keeps its first buffer time and prior value and replaces
  * the rest. Evictions go in order from the smallest buffer time. Dirty keys are written to the changelog topic
- * at flush (commit) - the buffer bytes or a tombstone - and `restore` rebuilds the buffer from it, so suppressed
- * results survive a restart. Size in bytes follows Kafka's estimate (key + 8 + value parts + record context).
+ * at flush (commit) - Kafka's format V3 (suppress-format.ts) or a tombstone - and `restore` rebuilds the buffer from
+ * it, so suppressed results survive a restart (and Kafka Streams can restore the buffer from our changelog).
+ * Size in bytes follows Kafka's estimate (key + 8 + value parts + record context).
  */
 import type { Headers } from '../api/records.ts';
 import type { Serde } from '../api/serde.ts';
-import { fromBinary, readLong, toBinary, writeLong } from './bytes.ts';
-import { decodeParts, encodeParts } from '../serdes/parts.ts';
+import { fromBinary, toBinary } from './bytes.ts';
+import { decodeBufferV3, encodeBufferV3, V3_HEADERS } from './suppress-format.ts';
 import type { StateStoreInternal, StoreInitContext } from './types.ts';
 import { changelogTopic } from '../api/topic-names.ts';
 
@@ -31,6 +32,8 @@ interface Entry<K, V> {
   /** Serialized lengths of the prior value and the latest new value (the size estimate reuses them). */
   priorLen: number;
   valueLen: number;
+  /** Source topic, partition and offset of the latest buffered record (the changelog's record context). */
+  source: { topic: string; partition: number; offset: number };
 }
 
 export interface SuppressBufferOptions<K, V> {
@@ -91,6 +94,7 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
       r.oldValue = rec.oldValue;
       r.timestamp = rec.timestamp;
       r.headers = rec.headers;
+      this.setSource(existing.source);
       this.bytes -= existing.size;
       existing.valueLen = valueLen;
       existing.size = 8 + kb.length + existing.priorLen + oldLen + valueLen + this.contextSize(r.headers);
@@ -99,7 +103,7 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
       const full: BufferedRecord<K, V> = { key: rec.key, value: rec.value, oldValue: rec.oldValue, priorValue: rec.oldValue, timestamp: rec.timestamp, headers: rec.headers };
       const priorLen = this.len(rec.oldValue, topic);
       const size = 8 + kb.length + priorLen + valueLen + this.contextSize(rec.headers);
-      const e: Entry<K, V> = { bin, time, rec: full, size, priorLen, valueLen };
+      const e: Entry<K, V> = { bin, time, rec: full, size, priorLen, valueLen, source: this.setSource({ topic: '', partition: -1, offset: -1 }) };
       this.byKey.set(bin, e);
       this.push(e);
       this.bytes += size;
@@ -139,7 +143,7 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
     const partition = this.ctx!.partition;
     for (const bin of this.dirty) {
       const e = this.byKey.get(bin);
-      if (e) sink.append(this.changelogTopic, partition, fromBinary(bin), this.encode(e), e.rec.timestamp);
+      if (e) sink.append(this.changelogTopic, partition, fromBinary(bin), this.encode(e), e.rec.timestamp, V3_HEADERS);
       else sink.append(this.changelogTopic, partition, fromBinary(bin), null, this.ctx!.recordContext().timestamp);
     }
     this.dirty.clear();
@@ -166,23 +170,38 @@ export class SuppressBufferStore<K, V> implements StateStoreInternal {
     this.bytes += e.size;
   }
 
-  // ---- encoding: time, timestamp, then new / old / prior value as (int32 length or -1, bytes) ----
+  /** Copies the current record's topic, partition and offset into `into` (left as is without a context). */
+  private setSource(into: Entry<K, V>['source']): Entry<K, V>['source'] {
+    const rc = this.ctx?.recordContext();
+    if (rc) {
+      into.topic = rc.topic;
+      into.partition = rc.partition;
+      into.offset = rc.offset;
+    }
+    return into;
+  }
+
+  // ---- Kafka's changelog format V3 (header v = 3): record context, prior / old / new value, buffer time ----
   private encode(e: Entry<K, V>): Uint8Array {
     const topic = this.serdeTopic();
-    const parts = [e.rec.value, e.rec.oldValue, e.rec.priorValue].map((v) => (v === null || v === undefined ? null : this.opts.value.serialize(v, topic)));
-    const out = encodeParts(parts, 16);
-    writeLong(out, 0, e.time);
-    writeLong(out, 8, e.rec.timestamp);
-    return out;
+    const ser = (v: V | null | undefined): Uint8Array | null => (v === null || v === undefined ? null : this.opts.value.serialize(v, topic));
+    const r = e.rec;
+    const prior = ser(r.priorValue);
+    const old = r.oldValue === r.priorValue ? prior : ser(r.oldValue);
+    return encodeBufferV3({ ...e.source, timestamp: r.timestamp, headers: r.headers }, prior, old, ser(r.value), e.time);
   }
 
   private decode(kb: Uint8Array, bin: string, b: Uint8Array): Entry<K, V> {
     const topic = this.serdeTopic();
-    const parts = decodeParts(b, 16, 3).map((p) => (p === null ? null : this.opts.value.deserialize(p, topic)));
+    const d = decodeBufferV3(b, `suppress buffer '${this.name}'`);
+    const de = (p: Uint8Array | null): V | null => (p === null ? null : this.opts.value.deserialize(p, topic));
+    const priorValue = de(d.prior);
     const rec: BufferedRecord<K, V> = {
-      key: this.opts.key.deserialize(kb, topic), value: parts[0], oldValue: parts[1], priorValue: parts[2], timestamp: readLong(b, 8),
+      key: this.opts.key.deserialize(kb, topic), value: de(d.value), oldValue: d.old === d.prior ? priorValue : de(d.old), priorValue,
+      timestamp: d.context.timestamp, headers: d.context.headers,
     };
-    return { bin, time: readLong(b, 0), rec, ...this.sizeOf(kb, rec) };
+    const source = { topic: d.context.topic, partition: d.context.partition, offset: d.context.offset };
+    return { bin, time: d.time, rec, source, ...this.sizeOf(kb, rec) };
   }
 
   private serdeTopic(): string {
