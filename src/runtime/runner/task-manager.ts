@@ -119,14 +119,27 @@ export class TaskManager {
     // make a replayed record look already processed (a dedupe would drop it): every persistent store with a
     // changelog is rebuilt from it. Stores without one have nothing to rebuild from and are kept, as in Kafka.
     const wiped: string[] = [];
+    const outOfRange: string[] = [];
     for (const [name, h] of stores) {
       const dir = path.join(taskDir, name);
-      const covered = checkpoint?.[`${changelogTopic(config.applicationId, name)}-${partition}`] !== undefined;
-      if (covered || !h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) continue;
+      const key = `${changelogTopic(config.applicationId, name)}-${partition}`;
+      const at = checkpoint?.[key];
+      if (at !== undefined && h.spec.logging && h.internal.persistent) {
+        // A checkpoint outside the changelog (records past it were deleted by retention, or the topic was
+        // recreated): the local state cannot be brought up to date from it (Kafka's OffsetOutOfRange on restore).
+        const { start, end } = await this.s.log.offsets({ topic: changelogTopic(config.applicationId, name), partition });
+        if (at >= start && at <= end) continue;
+        delete checkpoint![key];
+        outOfRange.push(`${name} (checkpoint ${at}, changelog ${start}..${end})`);
+      } else if (at !== undefined || !h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) {
+        continue;
+      } else {
+        wiped.push(name);
+      }
       fs.rmSync(dir, { recursive: true, force: true });
-      wiped.push(name);
     }
     if (wiped.length) this.s.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
+    if (outOfRange.length) this.s.onLog?.(`streams-run: task ${taskId}: the checkpoint of [${outOfRange.join(', ')}] is outside its changelog (deleted by retention, or the topic was recreated): wiped, restoring from the start of the changelog.`);
     fs.mkdirSync(taskDir, { recursive: true });
     const guard = new CheckpointGuard(taskDir, checkpoint !== null);
     const collector = this.s.collector;
