@@ -39,16 +39,16 @@ async function setup() {
 
 interface Member { runner: AppRunner; lines: string[]; restores: RestoreProgress[]; stateDir: string }
 
-async function member(store: LogStore, group: FakeGroup, dataDir: string, name: string, guarantee: 'at_least_once' | 'exactly_once', start = true): Promise<Member> {
-  const stateDir = path.join(dataDir, `state-${name}`);
+async function member(store: LogStore, group: FakeGroup, dataDir: string, name: string, guarantee: 'at_least_once' | 'exactly_once', instance = name): Promise<Member> {
+  const stateDir = path.join(dataDir, `state-${instance}`);
   const lines: string[] = [];
   const restores: RestoreProgress[] = [];
   const runner = new AppRunner({
     log: group.client(store, name), topology: app.topology(), stateDir, createTopics: false,
     config: resolveConfig(app.applicationId, { ...app.config, processingGuarantee: guarantee, cacheMaxBytes: 0, commitIntervalMs: 50 }),
-    onLog: (l) => lines.push(l), onRestore: (p) => restores.push(p),
+    onLog: (l) => lines.push(l), onRestore: (p) => restores.push(p), threadSuffix: `-${name === instance ? 1 : name}`,
   });
-  if (start) await runner.start();
+  await runner.start();
   open.push(runner);
   return { runner, lines, restores, stateDir };
 }
@@ -208,4 +208,26 @@ describe('scale-out: stream threads in a group that moves tasks', () => {
       expect(a.runner.error ?? b.runner.error).toBeNull();
     }, 60_000);
   }
+
+  it('exactly_once: a task moved between two threads of one instance (one state dir) restores only from its checkpoint', async () => {
+    const { dataDir, store, group } = await setup();
+    group.assign({ 1: { active: ALL }, 2: { active: [] } });
+    const t1 = await member(store, group, dataDir, '1', 'exactly_once', 'I');
+    const t2 = await member(store, group, dataDir, '2', 'exactly_once', 'I');
+    const producer = store.producer();
+    await producer.sendBatch(batch(0, 200));
+    await until('200 counts', async () => total(await counts(store)) >= 200);
+    t2.restores.length = 0;
+    group.assign({ 1: { active: ['0_0', '0_1', '0_2', '0_3', '1_0', '1_1'] }, 2: { active: ['1_2', '1_3'] } });
+    await until('thread 2 to own 1_2 and 1_3', owns(t2, ['1_2', '1_3']));
+    // thread 1 closed them clean (checkpoint at the changelog's end): thread 2 replays nothing
+    const moved = t2.restores.filter((p) => p.done);
+    expect(moved.map((p) => [p.partition, p.restored]).sort()).toEqual([[2, 0], [3, 0]]);
+    expect(moved.every((p) => p.from > 0)).toBe(true);
+    await producer.sendBatch(batch(200, 200));
+    await until('400 counts', async () => total(await counts(store)) >= 400);
+    await new Promise((r) => setTimeout(r, 200));
+    expectExact(await counts(store), 400);
+    expect(t1.runner.error ?? t2.runner.error).toBeNull();
+  }, 60_000);
 });
