@@ -127,8 +127,12 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
  * dir. Several apps on one data dir (a pipeline): the first owns the log, the others use it through its socket.
  */
 async function openLog(appId: string, dataDir: string, settings: StreamsConfig, log: NonNullable<RunnerOptions['onLog']>): Promise<LogClient> {
-  const later = (['applicationServer', 'numStandbyReplicas', 'groupProtocol'] as const).filter((k) => settings[k] !== undefined);
-  if (later.length) log(`config ${later.join(', ')}: not supported yet (several instances on Kafka come with the scale-out work); ignored. This instance joins its group alone with the classic protocol.`, 'warn');
+  // applicationServer, numStandbyReplicas, sessionTimeoutMs and groupProtocol reach each stream thread's group
+  // membership (StreamsMemberInfo, app-runner.ts). The built-in log has no group that spreads tasks: say so.
+  const kafkaOnly = (['applicationServer', 'numStandbyReplicas', 'groupProtocol'] as const).filter((k) => settings[k] !== undefined);
+  if (kafkaOnly.length && settings.bootstrapServers === undefined) {
+    log(`config ${kafkaOnly.join(', ')}: applies on Kafka (bootstrapServers) only; on the built-in log one instance owns every task. Ignored.`, 'warn');
+  }
   if (settings.bootstrapServers !== undefined) {
     // loaded only for Kafka: the built-in log's apps do not pay for the Kafka client
     const { kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');

@@ -5,7 +5,7 @@ import type { RunnerDetail } from '../runtime/runner/introspect.ts';
 export interface TaskInfo {
   /** Kafka's task id: `<sub-topology>_<partition>`. */
   readonly id: string;
-  /** 'active' processes its partitions; 'standby' (a warm copy of another instance's stores) comes with scale-out. */
+  /** 'active' processes its partitions; 'standby' keeps a warm copy of stores another instance's active task writes. */
   readonly type: 'active' | 'standby';
   readonly state: 'restoring' | 'running';
   /** Input partitions as `<topic>-<partition>`. */
@@ -24,7 +24,7 @@ export function taskInfos(threads: ReadonlyArray<Pick<RunnerDetail, 'tasks' | 'r
     for (const task of t.tasks) {
       const partition = Number(task.id.slice(task.id.indexOf('_') + 1));
       const restore = t.restore.filter((r) => r.partition === partition && (task.stores.includes(r.store) || task.state === 'restoring'));
-      out.push({ id: task.id, type: 'active', state: task.state, partitions: task.partitions, stores: task.stores, processed: task.processed, restore });
+      out.push({ id: task.id, type: task.type ?? 'active', state: task.state, partitions: task.partitions, stores: task.stores, processed: task.processed, restore });
     }
   }
   return out.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));

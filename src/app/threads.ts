@@ -1,10 +1,12 @@
 /**
  * numStreamThreads > 1: the process owns the log (and serves it on its socket), plans topics once, spreads the
- * tasks over worker threads and aggregates their metrics. The stores live in the threads: HTTP queries are asked
+ * tasks over worker threads and aggregates their metrics. On a log whose group spreads tasks (Kafka), each thread
+ * is a member of the group itself (Kafka's StreamThread: one consumer member each): it opens its own connection
+ * to the cluster, and the group, not this file, gives it its tasks. The stores live in the threads: HTTP queries are asked
  * of every thread over its port (readThreads); the synchronous `store()` needs one stream thread.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { LogClient } from '../log-client/client.ts';
+import { spreadsTasks, type LogClient } from '../log-client/client.ts';
 import { serveLogOverPort } from '../log-store/remote/thread-port.ts';
 import type { App, RunningApp } from './app.ts';
 import type { StreamsConfig } from '../runtime/config.ts';
@@ -44,17 +46,21 @@ interface Msg {
 export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const topology = o.app.topology();
   const plan = await planTopics(o.log, topology, o.app.applicationId, o.createTopics);
-  const groups = spread(taskIds(topology, plan), o.threads).filter((g) => g.length > 0);
+  // group membership: every thread joins and the group assigns; else the tasks are spread here, once
+  const members = spreadsTasks(o.log);
+  const groups = members ? Array.from({ length: o.threads }, () => []) : spread(taskIds(topology, plan), o.threads).filter((g) => g.length > 0);
   const metrics: Array<RunnerMetrics | null> = groups.map(() => null);
   // Each thread's latest counters; its commit latencies pile up here until the HTTP layer drains them.
   const details: Array<RunnerDetail | null> = groups.map(() => null);
   const latencies: number[][] = groups.map(() => []);
   let failure: Error | null = null;
   const workers = groups.map((ids, thread) => {
+    const base = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, forwardDropped: o.onDroppedRecord !== undefined, taskIds: ids, thread };
+    if (members) return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { ...base, logPort: null } satisfies WorkerInput });
     // The thread reaches the log over a MessagePort: records' bytes cross by structured clone, not JSON + base64.
     const { port1, port2 } = new MessageChannel();
     serveLogOverPort(o.log, port1);
-    const data: WorkerInput = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, forwardDropped: o.onDroppedRecord !== undefined, taskIds: ids, thread, logPort: port2 };
+    const data: WorkerInput = { ...base, logPort: port2 };
     return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: data, transferList: [port2] });
   });
   // Interactive queries (HTTP) go to every thread in turn; each answers with its tasks' rows.

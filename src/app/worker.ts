@@ -1,6 +1,8 @@
 /**
  * One stream thread (worker_threads). Functions cannot cross threads, so the thread loads the app module
  * itself, reaches the log through a MessagePort served by the main thread (serveLogOverPort) and runs only its tasks.
+ * On Kafka (no port given) it opens its own connection to the cluster with the app's settings instead, so that it is
+ * a group member of its own and the group gives it its tasks.
  * Messages to the parent: started | metrics | log | restore | dropped | error | closed; from the parent: close.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -8,6 +10,7 @@ import { logOverPort } from '../log-store/remote/thread-port.ts';
 import { loadApp } from './load-app.ts';
 import type { DroppedRecord } from '../processors/types.ts';
 import { resolveConfig, type StreamsConfig } from '../runtime/config.ts';
+import type { LogClient } from '../log-client/client.ts';
 import { AppRunner } from '../runtime/runner/app-runner.ts';
 import { readRows, type Row, type StoreRead } from '../runtime/stores/query-rows.ts';
 import type { StoreHandle } from '../runtime/stores/stores.ts';
@@ -21,8 +24,8 @@ export interface WorkerInput {
   forwardDropped: boolean;
   taskIds: string[];
   thread: number;
-  /** The main thread's log (serveLogOverPort). */
-  logPort: MessagePort;
+  /** The main thread's log (serveLogOverPort), or null: the thread opens its own (Kafka: one group member per thread). */
+  logPort: MessagePort | null;
 }
 
 const input = workerData as WorkerInput;
@@ -33,7 +36,9 @@ try {
   const app = await loadApp(input.appModule);
   const onDroppedRecord = input.forwardDropped ? (record: DroppedRecord) => post({ type: 'dropped', record }) : undefined;
   const config = resolveConfig(app.applicationId, { ...app.config, ...input.overrides, ...(onDroppedRecord ? { onDroppedRecord } : {}) });
-  const log = logOverPort(`${input.dataDir} (through the main thread)`, input.logPort);
+  const log = input.logPort
+    ? logOverPort(`${input.dataDir} (through the main thread)`, input.logPort)
+    : await openOwnLog({ ...app.config, ...input.overrides });
   const owned = new Set(input.taskIds);
   const runner = new AppRunner({
     log, topology: app.topology(), config, stateDir: input.stateDir, createTopics: false,
@@ -76,4 +81,13 @@ function answerQuery(runner: AppRunner, id: number, q: StoreRead): void {
     for await (const r of readRows(handles, q)) rows.push(r);
     return rows;
   })().then((rows) => post({ type: 'query-result', id, rows }), (e: unknown) => post({ type: 'query-result', id, error: (e as Error).message }));
+}
+
+/** This thread's own connection to the Kafka cluster, with the same settings as the main thread's. */
+async function openOwnLog(settings: StreamsConfig): Promise<LogClient> {
+  if (settings.bootstrapServers === undefined) {
+    throw new Error('stream thread: no log port and no bootstrapServers: a thread opens its own log only on Kafka (the built-in log is reached through the main thread).');
+  }
+  const { kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');
+  return openKafkaLog({ ...kafkaOptionsFromConfig(settings), onLog: (line) => post({ type: 'log', line, level: line.startsWith('kafka: joined group') ? 'info' : 'warn' }) });
 }

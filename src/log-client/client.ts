@@ -10,6 +10,7 @@ import { ProducerImpl, type Producer, type ProducerOptions } from './producer.ts
 import type { Observable } from 'rxjs';
 import type { StreamRecord } from '../api/records.ts';
 import { observeTopic, ObserverRegistry, type ObserveOptions } from './observe.ts';
+import type { StreamsMemberInfo, StreamsMembership } from './membership.ts';
 import type { ConsumerRecord, Isolation, OffsetAndPartition, PartitionLag, TopicDescription, TopicOptions, TopicPartition } from './types.ts';
 
 export interface Admin {
@@ -116,4 +117,18 @@ export class LogClient {
 /** Changelog restore: `read` with a visitor, without a record object per record when the log is in this thread. */
 export function readEach(log: LogClient, tp: TopicPartition, fromOffset: number, maxRecords: number, isolation: Isolation, each: RecordVisitor): { count: number; next: number } | Promise<{ count: number; next: number }> {
   return backendOf(log).readEach(tp, fromOffset, maxRecords, isolation, each);
+}
+
+/**
+ * A stream thread's membership in the application's group, when the log spreads tasks over instances (Kafka's
+ * backend); null on a log where one process owns every task (the built-in log, or another process's over a socket).
+ */
+export function streamsMembership(log: LogClient, groupId: string, info: StreamsMemberInfo): StreamsMembership | null {
+  const b = backendOf(log);
+  return b.streamsMembership ? b.streamsMembership(groupId, info) : null;
+}
+
+/** True when the log spreads tasks through group membership (see streamsMembership). */
+export function spreadsTasks(log: LogClient): boolean {
+  return typeof backendOf(log).streamsMembership === 'function';
 }

@@ -117,6 +117,15 @@ export interface ResolvedConfig {
   productionExceptionHandler: ExceptionHandlerConfig;
   onDroppedRecord?: (e: DroppedRecord) => void;
   droppedRecordsTopic?: string;
+  /** Scale-out on a log that spreads tasks (Kafka, API.md section 7): what a stream thread tells its group. */
+  applicationServer: string | null;
+  numStandbyReplicas: number;
+  sessionTimeoutMs: number;
+  /**
+   * The group protocol asked for, or null when unset: the log's backend then picks (API.md section 7: 'streams'
+   * when every broker supports it, else 'classic'); the runtime uses 'classic' until a backend reports support.
+   */
+  groupProtocol: 'classic' | 'streams' | null;
 }
 
 function checkHandler(v: unknown, key: string): ExceptionHandlerConfig {
@@ -152,5 +161,21 @@ export function resolveConfig(applicationId: string, c: StreamsConfig = {}): Res
     productionExceptionHandler: checkHandler(c.productionExceptionHandler, 'productionExceptionHandler'),
     onDroppedRecord: c.onDroppedRecord,
     droppedRecordsTopic: c.droppedRecordsTopic,
+    applicationServer: checkServer(c.applicationServer),
+    numStandbyReplicas: Math.floor(num(c.numStandbyReplicas, 'numStandbyReplicas', 0)),
+    sessionTimeoutMs: num(c.sessionTimeoutMs, 'sessionTimeoutMs', 45_000),
+    groupProtocol: checkProtocol(c.groupProtocol),
   };
+}
+
+function checkServer(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string' && /^[^\s:]+:\d+$/.test(v)) return v;
+  throw new Error(`config applicationServer must be 'host:port' (this instance's HTTP server, for query routing), got ${JSON.stringify(v)}.`);
+}
+
+function checkProtocol(v: unknown): 'classic' | 'streams' | null {
+  if (v === undefined || v === null) return null;
+  if (v === 'classic' || v === 'streams') return v;
+  throw new Error(`config groupProtocol must be 'classic' or 'streams', got ${JSON.stringify(v)}.`);
 }

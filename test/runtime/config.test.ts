@@ -66,3 +66,16 @@ describe('app.start() overrides with numStreamThreads > 1', () => {
       .rejects.toThrow(/app\.start\(\{ timestampExtractor \}\) with numStreamThreads 2: .*defineApp\(\{ config: \{ \.\.\. \} \}\)/);
   });
 });
+
+describe('scale-out settings (API.md section 7)', () => {
+  it('resolve with Kafka Streams defaults and reject bad values, naming the key', async () => {
+    const { resolveConfig } = await import('../../src/runtime/config.ts');
+    const c = resolveConfig('app');
+    expect([c.applicationServer, c.numStandbyReplicas, c.sessionTimeoutMs, c.groupProtocol]).toEqual([null, 0, 45_000, null]);
+    const d = resolveConfig('app', { applicationServer: 'host-1:8080', numStandbyReplicas: 1, sessionTimeoutMs: 6000, groupProtocol: 'streams' });
+    expect([d.applicationServer, d.numStandbyReplicas, d.sessionTimeoutMs, d.groupProtocol]).toEqual(['host-1:8080', 1, 6000, 'streams']);
+    expect(() => resolveConfig('app', { applicationServer: 'http://host' })).toThrow(/applicationServer must be 'host:port'/);
+    expect(() => resolveConfig('app', { groupProtocol: 'consumer' as 'classic' })).toThrow(/groupProtocol must be 'classic' or 'streams'/);
+    expect(() => resolveConfig('app', { numStandbyReplicas: -1 })).toThrow(/numStandbyReplicas must be a non-negative number/);
+  });
+});

@@ -4,10 +4,13 @@
  * through the tasks (per task, its PartitionGroup picks the record with the lowest timestamp), punctuate, hand the
  * RecordCollector's buffer to the producer, and commit every commitIntervalMs (flush stores -> changelog +
  * outputs acknowledged -> input offsets; one transaction under exactly_once). Batches, not records, pay for I/O.
+ * On a log that spreads tasks (Kafka), the thread is one member of the application's group instead: the group
+ * hands it active and standby tasks and moves them (see rebalance and membership.ts).
  */
 import path from 'node:path';
 import { isRepartitionTopic } from '../../api/topic-names.ts';
-import type { LogClient } from '../../log-client/client.ts';
+import { streamsMembership, type LogClient } from '../../log-client/client.ts';
+import type { OwnedTasks, StreamsMembership, TaskAssignment } from '../../log-client/membership.ts';
 import type { Consumer } from '../../log-client/consumer.ts';
 import type { Producer } from '../../log-client/producer.ts';
 import type { Isolation } from '../../log-client/types.ts';
@@ -25,6 +28,7 @@ import { LogStoreError } from '../../log-client/errors.ts';
 import { processId } from './process-id.ts';
 import type { RunnerDetail } from './introspect.ts';
 import { storeBytes } from './store-bytes.ts';
+import { subtopologyInfos } from './subtopology-info.ts';
 
 export interface RunnerOptions {
   log: LogClient;
@@ -35,7 +39,7 @@ export interface RunnerOptions {
   /** Log lines: task warnings (level warn, the default) and a stopped loop (level error, with the error's details). */
   onLog?: (line: string, level?: 'error' | 'warn' | 'info' | 'debug', fields?: Record<string, unknown>) => void;
   onRestore?: (p: RestoreProgress) => void;
-  /** Stream threads: only the tasks this thread owns (all when absent). */
+  /** Stream threads: only the tasks this thread owns (all when absent; ignored when the log's group assigns tasks). */
   taskFilter?: (taskId: string) => boolean;
   /** Stream threads: makes the transactional id unique per thread. */
   threadSuffix?: string;
@@ -71,6 +75,11 @@ export class AppRunner {
   /** Cumulative time in poll, process, punctuate and commit (Kafka's poll/process/punctuate/commit ratios). */
   private readonly timing = { pollMs: 0, processMs: 0, punctuateMs: 0, commitMs: 0 };
   private commitLatencies: number[] = [];
+  /** This thread's membership in the application's group, when the log spreads tasks (null: it owns its tasks). */
+  private membership: StreamsMembership | null = null;
+  /** The group's latest view: per instance endpoint, its active and standby tasks (query routing). */
+  hosts: TaskAssignment['hosts'] = [];
+  private lastTail = 0;
 
   /** This thread's share of the record cache, for all its tasks' stores (see cacheShare). */
   private readonly threadCache: CacheBudget;
@@ -95,6 +104,16 @@ export class AppRunner {
     const isolation: Isolation = this.eos ? 'read_committed' : 'read_uncommitted';
     this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
     await this.global?.bootstrap(log, plan.globalTopics, isolation);
+    const c = config;
+    this.membership = streamsMembership(log, appId, {
+      processId: processId(this.o.stateDir, appId), threadIndex: this.threadIndex, endpoint: c.applicationServer,
+      subtopologies: subtopologyInfos(topology, plan, appId), numStandbyReplicas: c.numStandbyReplicas,
+      sessionTimeoutMs: c.sessionTimeoutMs, rebalanceTimeoutMs: 300_000,
+      // The protocol default ('streams' when every broker supports it) is the Kafka backend's
+      // detection (src/kafka); until it reports support, an unset groupProtocol means 'classic'.
+      protocol: c.groupProtocol ?? 'classic',
+    });
+    if (this.membership) this.o.onLog?.(`joining group ${appId} as stream thread ${this.threadIndex} (${c.groupProtocol ?? 'classic'} protocol, ${c.numStandbyReplicas} standby replicas)`, 'info');
     await this.createTasks(plan, isolation);
     this.loopDone = this.run(plan, isolation).catch((e) => {
       this.failure = e;
@@ -102,9 +121,14 @@ export class AppRunner {
     });
   }
 
+  private get threadIndex(): number {
+    return Number((this.o.threadSuffix ?? '-1').slice(1)) || 1;
+  }
+
   /**
    * A producer, this thread's tasks (created, restored, processors initialized) and a consumer assigned their
-   * partitions at the committed positions; under exactly_once the first transaction is begun.
+   * partitions at the committed positions; under exactly_once the first transaction is begun. Under group
+   * membership the tasks are the group's assignment (the first poll joins the group).
    */
   private async createTasks(plan: TopicPlan, isolation: Isolation): Promise<void> {
     const { log, topology, config } = this.o;
@@ -120,21 +144,95 @@ export class AppRunner {
       plan, isolation, onLog: this.o.onLog, onRestore: this.o.onRestore,
     });
     this.tasks = tasks;
-    for (const sub of topology.subtopologies) {
-      if (sub.global) continue;
-      const sp = plan.subtopologies.get(sub.id)!;
-      for (let p = 0; p < sp.partitions; p++) {
-        if (this.o.taskFilter && !this.o.taskFilter(`${sub.id}_${p}`)) continue;
-        await tasks.createTask(sub.id, sub.nodes, p, sp.topics);
+    if (this.membership) {
+      await this.applyAssignment(await this.membership.poll(this.ownedTasks()), plan);
+      this.membership.owned(this.ownedTasks());
+    } else {
+      for (const sub of topology.subtopologies) {
+        if (sub.global) continue;
+        const sp = plan.subtopologies.get(sub.id)!;
+        for (let p = 0; p < sp.partitions; p++) {
+          if (this.o.taskFilter && !this.o.taskFilter(`${sub.id}_${p}`)) continue;
+          await tasks.createTask(sub.id, sub.nodes, p, sp.topics);
+        }
       }
     }
-    this.consumer = log.consumer({ groupId: appId, autoOffsetReset: 'earliest', isolation });
-    // per task, not per input partition: a task reading several partitions (a join) must not be assigned twice,
-    // or every record of its partitions is fetched and processed twice
-    const positions = tasks.positions();
+    await this.assignConsumer(isolation);
+    if (this.eos) this.producer.beginTransaction();
+  }
+
+  /**
+   * A consumer for the active tasks' input partitions, at the committed positions. Per task, not per input
+   * partition: a task reading several partitions (a join) must not be assigned twice, or every record of its
+   * partitions is fetched and processed twice.
+   */
+  private async assignConsumer(isolation: Isolation): Promise<void> {
+    await this.consumer?.close().catch(() => undefined);
+    this.consumer = this.o.log.consumer({ groupId: this.o.config.applicationId, autoOffsetReset: 'earliest', isolation });
+    const positions = this.tasks.positions();
     this.consumer.assign(positions.map(({ topic, partition }) => ({ topic, partition })));
     for (const pos of positions) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
-    if (this.eos) this.producer.beginTransaction();
+  }
+
+  private ownedTasks(): OwnedTasks {
+    return { active: [...this.tasks.tasks.keys()], standby: [...this.tasks.standbys.keys()] };
+  }
+
+  /**
+   * Applies the group's assignment (Kafka's TaskManager.handleAssignment): active tasks no longer assigned close
+   * clean (the thread committed them just before), standbys no longer assigned close with their checkpoint, a
+   * standby that becomes active is promoted (delta restore), new tasks are created and restored.
+   */
+  private async applyAssignment(a: TaskAssignment, plan: TopicPlan): Promise<void> {
+    const tasks = this.tasks;
+    const active = new Set(a.active);
+    const standby = new Set(a.standby);
+    const closed: string[] = [];
+    for (const id of [...tasks.tasks.keys()]) if (!active.has(id)) {
+      await tasks.closeTask(id, true);
+      closed.push(id);
+    }
+    for (const id of [...tasks.standbys.keys()]) if (!standby.has(id) && !active.has(id)) {
+      await tasks.closeStandby(id);
+      closed.push(`${id} (standby)`);
+    }
+    const created: string[] = [];
+    for (const id of a.active) {
+      if (tasks.tasks.has(id)) continue;
+      const { sub, partition, topics } = this.taskOf(id, plan);
+      if (tasks.standbys.has(id)) await tasks.promote(id, topics);
+      else await tasks.createTask(sub.id, sub.nodes, partition, topics);
+      created.push(id);
+    }
+    for (const id of a.standby) {
+      if (tasks.standbys.has(id) || tasks.tasks.has(id)) continue;
+      const { sub, partition } = this.taskOf(id, plan);
+      await tasks.createStandby(sub.id, sub.nodes, partition);
+      created.push(`${id} (standby)`);
+    }
+    this.hosts = a.hosts;
+    this.o.onLog?.(`assignment: active [${a.active.join(', ')}], standby [${a.standby.join(', ')}]; closed [${closed.join(', ')}], created [${created.join(', ')}]`, 'info');
+  }
+
+  private taskOf(id: string, plan: TopicPlan): { sub: Topology['subtopologies'][number]; partition: number; topics: string[] } {
+    const m = /^(\d+)_(\d+)$/.exec(id);
+    const sub = m ? this.o.topology.subtopologies.find((s) => !s.global && s.id === Number(m[1])) : undefined;
+    const sp = sub ? plan.subtopologies.get(sub.id) : undefined;
+    const partition = m ? Number(m[2]) : -1;
+    if (!sub || !sp || partition >= sp.partitions) {
+      const known = [...plan.subtopologies.values()].map((p) => `${p.id} (${p.partitions} partitions)`).join(', ');
+      throw new Error(`the group assigned task '${id}', which this app's topology does not have (sub-topologies: ${known}): do all instances of ${this.o.config.applicationId} run the same topology?`);
+    }
+    return { sub, partition, topics: sp.topics };
+  }
+
+  /** The group asked for a rebalance: the batch is done; commit every active task, take the new assignment. */
+  private async rebalance(plan: TopicPlan, isolation: Isolation): Promise<void> {
+    await this.commit();
+    const m = this.membership!;
+    await this.applyAssignment(await m.poll(this.ownedTasks()), plan);
+    m.owned(this.ownedTasks());
+    await this.assignConsumer(isolation);
   }
 
   /**
@@ -145,13 +243,20 @@ export class AppRunner {
   private async run(plan: TopicPlan, isolation: Isolation): Promise<void> {
     while (true) {
       try {
-        await this.loop();
+        await this.loop(plan, isolation);
         return;
       } catch (e) {
-        if (!this.eos || this.stopping || !(e instanceof LogStoreError) || e.code !== 'FENCED') throw e;
-        this.o.onLog?.(`producer fenced (${e.message}): its tasks are lost; closing them dirty, then restoring them and going on`, 'warn');
+        const fenced = e instanceof LogStoreError && e.code === 'FENCED';
+        const lost = this.membership !== null && (fenced || e instanceof TasksLost);
+        if (this.stopping || !(lost || (this.eos && fenced))) throw e;
+        this.o.onLog?.(this.membership
+          ? `tasks lost (${(e as Error).message}): closing them dirty, then rejoining the group`
+          : `producer fenced (${(e as Error).message}): its tasks are lost; closing them dirty, then restoring them and going on`, 'warn');
         this.collector.discard();
+        if (this.eos && !fenced) await this.producer.abortTransaction().catch(() => undefined);
         await this.tasks.closeDirty();
+        // standbys hold committed changelog records only: they close clean (checkpoint) and come back delta-only
+        for (const id of [...this.tasks.standbys.keys()]) await this.tasks.closeStandby(id);
         await this.consumer.close().catch(() => undefined);
         await this.producer.close().catch(() => undefined);
         await this.createTasks(plan, isolation);
@@ -159,7 +264,7 @@ export class AppRunner {
     }
   }
 
-  private async loop(): Promise<void> {
+  private async loop(plan: TopicPlan, isolation: Isolation): Promise<void> {
     while (!this.stopping) {
       // A local poll with data resolves through microtasks only: yield to the event loop once per batch so I/O
       // completions (background LevelDB writes, socket clients, timers) are not starved during a backlog.
@@ -189,6 +294,15 @@ export class AppRunner {
       this.timing.punctuateMs += t3 - t2;
       this.collector.sendBuffered();
       if (now - this.lastCommit >= this.o.config.commitIntervalMs) await this.commit();
+      const m = this.membership;
+      if (m) {
+        if (m.lost) throw new TasksLost('the group fenced this member (session expired, or a stale generation or epoch)');
+        if (m.rebalanceRequested) await this.rebalance(plan, isolation);
+        if (this.tasks.standbys.size && now - this.lastTail >= STANDBY_TAIL_MS) {
+          this.lastTail = now;
+          await this.tasks.tailStandbys();
+        }
+      }
     }
   }
 
@@ -236,11 +350,21 @@ export class AppRunner {
   taskStates(): Pick<RunnerDetail, 'tasks' | 'restore'> {
     const tasks: RunnerDetail['tasks'] = [];
     for (const [id, ts] of this.tasks?.tasks ?? []) {
-      tasks.push({ id, state: 'running', processed: ts.task.metrics.processed, processors: {}, stores: [...ts.stores.keys()], storeEntries: {}, storeBytes: {}, partitions: [...ts.positions.keys()] });
+      tasks.push({ id, type: 'active', state: 'running', processed: ts.task.metrics.processed, processors: {}, stores: [...ts.stores.keys()], storeEntries: {}, storeBytes: {}, partitions: [...ts.positions.keys()] });
+    }
+    tasks.push(...this.standbyAndRestoring());
+    return { tasks, restore: [...(this.tasks?.restoreProgress.values() ?? [])] };
+  }
+
+  /** Standby tasks (no input partitions, nothing processed) and the task being restored, if any. */
+  private standbyAndRestoring(): RunnerDetail['tasks'] {
+    const out: RunnerDetail['tasks'] = [];
+    for (const [id, ts] of this.tasks?.standbys ?? []) {
+      out.push({ id, type: 'standby', state: 'running', processed: 0, processors: {}, stores: [...ts.stores.keys()], storeEntries: {}, storeBytes: {}, partitions: [] });
     }
     const restoring = this.tasks?.restoring ?? null;
-    if (restoring) tasks.push({ id: restoring, state: 'restoring', processed: 0, processors: {}, stores: [], storeEntries: {}, storeBytes: {}, partitions: [] });
-    return { tasks, restore: [...(this.tasks?.restoreProgress.values() ?? [])] };
+    if (restoring) out.push({ id: restoring, type: this.tasks.restoringStandby ? 'standby' : 'active', state: 'restoring', processed: 0, processors: {}, stores: [], storeEntries: {}, storeBytes: {}, partitions: [] });
+    return out;
   }
 
   /** Per-task and per-processor counters for metrics and the live page (commit latencies are drained). */
@@ -263,10 +387,9 @@ export class AppRunner {
         }
         if (h.internal.persistent) bytes[name] = storeBytes(path.join(ts.taskDir, name));
       }
-      tasks.push({ id, state: 'running', processed: m.processed, processors: ts.task.processorCounts(), stores: [...ts.stores.keys()], storeEntries, storeBytes: bytes, partitions: [...ts.positions.keys()] });
+      tasks.push({ id, type: 'active', state: 'running', processed: m.processed, processors: ts.task.processorCounts(), stores: [...ts.stores.keys()], storeEntries, storeBytes: bytes, partitions: [...ts.positions.keys()] });
     }
-    const restoring = this.tasks?.restoring ?? null;
-    if (restoring) tasks.push({ id: restoring, state: 'restoring', processed: 0, processors: {}, stores: [], storeEntries: {}, storeBytes: {}, partitions: [] });
+    tasks.push(...this.standbyAndRestoring());
     const commitLatenciesMs = this.commitLatencies;
     this.commitLatencies = [];
     return {
@@ -341,7 +464,10 @@ export class AppRunner {
       if (this.eos) await this.producer.abortTransaction().catch(() => undefined);
       this.collector.discard();
       await this.tasks.closeDirty();
+      for (const id of [...this.tasks.standbys.keys()]) await this.tasks.closeStandby(id);
     }
+    // a clean stop leaves the group, so the others take its tasks now rather than after the session timeout
+    if (this.failure === null) await this.membership?.leave().catch((e: unknown) => this.o.onLog?.(`leaving group ${this.o.config.applicationId} failed: ${(e as Error).message}`, 'warn'));
     await this.global?.close();
     await this.consumer.close();
     await this.producer.close?.();
@@ -358,3 +484,9 @@ function cacheShare(o: RunnerOptions): CacheBudget {
   const hasGlobal = o.topology.subtopologies.some((s) => s.global);
   return { maxBytes: Math.floor(c.cacheMaxBytes / (c.numStreamThreads + (hasGlobal ? 1 : 0))), bytes: 0 };
 }
+
+/** How often standby tasks read what their changelogs gained (each read asks the log for end offsets). */
+const STANDBY_TAIL_MS = 200;
+
+/** The group took this thread's tasks (its membership is `lost`): close them dirty, then rejoin. */
+class TasksLost extends Error {}

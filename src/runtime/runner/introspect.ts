@@ -3,6 +3,8 @@ import type { RestoreProgress } from './restore.ts';
 
 export interface TaskDetail {
   id: string;
+  /** 'standby': a warm copy of stores another member's active task writes (scale-out); absent means active. */
+  type?: 'active' | 'standby';
   state: 'restoring' | 'running';
   processed: number;
   /** Records per processor node. */

@@ -59,5 +59,7 @@ export async function restoreStore(
   handle.internal.bulkRestore?.(false);
   await handle.internal.flush();
   report(true);
-  return end;
+  // Where the restore got: the end, or short of it when a read stopped early (under read_committed, at a
+  // transaction still open), so a standby tailing the changelog goes on from there.
+  return Math.min(offset, end);
 }

@@ -2,6 +2,8 @@
  * Kafka's TaskManager for one stream thread: creates its tasks (one per sub-topology and partition) with their
  * stores, wipes local state no checkpoint covers, restores stores from their changelogs before processors
  * initialize (Kafka's order), keeps each task's input queues and positions, and closes tasks clean or dirty.
+ * Under group membership the set changes: tasks are added and removed one by one, standby tasks keep their stores
+ * tailing the changelogs, and a standby promoted to active restores only what it had not applied yet.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +34,9 @@ export interface ManagedTask {
   input: PartitionGroup<ConsumerRecord, Position>;
   /** Its persistent stores tell it before writing to disk; dirty once the task closes after a fatal error. */
   guard: CheckpointGuard;
+  subId: number;
+  /** A standby task: stores tailing their changelogs, no processing. */
+  standby: boolean;
 }
 
 export interface TaskManagerSetup {
@@ -50,13 +55,18 @@ export interface TaskManagerSetup {
 }
 
 export class TaskManager {
+  /** Active tasks. */
   readonly tasks = new Map<string, ManagedTask>();
+  /** Standby tasks (scale-out): warm copies of stores another member's active task writes. */
+  readonly standbys = new Map<string, ManagedTask>();
   private readonly byInput = new Map<string, ManagedTask>();
   /** Changelog topic-partition -> the task whose checkpoint records its end offset. */
   private readonly changelogOwner = new Map<string, ManagedTask>();
   readonly restoreProgress = new Map<string, RestoreProgress>();
   /** The task being created and restored, if any (the live page shows it as restoring). */
   restoring: string | null = null;
+  /** The restoring task is a standby. */
+  restoringStandby = false;
 
   constructor(private readonly s: TaskManagerSetup) {}
 
@@ -64,11 +74,44 @@ export class TaskManager {
     return this.s.config.processingGuarantee === 'exactly_once';
   }
 
+  /**
+   * An active task: stores opened and restored to the changelogs' ends, then processors initialized, then its input
+   * partitions registered (positions at 0 until the runner sets them from the committed offsets).
+   */
   async createTask(subId: number, nodes: readonly string[], partition: number, topics: string[]): Promise<void> {
-    const { topology, config, log } = this.s;
+    const state = await this.openTask(subId, nodes, partition, true);
+    await this.activate(state, topics);
+  }
+
+  /**
+   * A standby task (Kafka's StandbyTask): its stores restored from their changelogs and kept tailing them
+   * (tailStandbys), never processing; its checkpoint follows what it applied, so a promotion or a restart restores
+   * only the delta.
+   */
+  async createStandby(subId: number, nodes: readonly string[], partition: number): Promise<void> {
+    const state = await this.openTask(subId, nodes, partition, false);
+    state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
+    this.standbys.set(state.task.taskId, state);
+  }
+
+  /** A standby becomes active: its stores continue from where the standby got (a delta restore), then it processes. */
+  async promote(taskId: string, topics: string[]): Promise<void> {
+    const state = this.standbys.get(taskId);
+    if (!state) throw new Error(`promote(${taskId}): this thread has no standby task ${taskId}; standbys: [${[...this.standbys.keys()].join(', ')}].`);
+    this.standbys.delete(taskId);
+    this.restoring = taskId;
+    this.restoringStandby = false;
+    await this.restoreFrom(state, (topic) => state.changelogEnd.get(`${topic}-${state.task.partition}`) ?? 0, true);
+    await this.activate(state, topics);
+  }
+
+  /** Opens a task's stores (wiping local state no checkpoint covers) and restores them to the changelogs' ends. */
+  private async openTask(subId: number, nodes: readonly string[], partition: number, active: boolean): Promise<ManagedTask> {
+    const { topology, config } = this.s;
     const taskId = `${subId}_${partition}`;
     const taskDir = path.join(this.s.stateDir, config.applicationId, taskId);
     this.restoring = taskId;
+    this.restoringStandby = !active;
     const stores = createStoresFor(topology, nodes, false, this.s.storeOptions);
     const checkpoint = readCheckpoint(taskDir);
     // A store no checkpoint covers (a dirty stop, or state written ahead of the last commit) may hold writes whose
@@ -76,14 +119,27 @@ export class TaskManager {
     // make a replayed record look already processed (a dedupe would drop it): every persistent store with a
     // changelog is rebuilt from it. Stores without one have nothing to rebuild from and are kept, as in Kafka.
     const wiped: string[] = [];
+    const outOfRange: string[] = [];
     for (const [name, h] of stores) {
       const dir = path.join(taskDir, name);
-      const covered = checkpoint?.[`${changelogTopic(config.applicationId, name)}-${partition}`] !== undefined;
-      if (covered || !h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) continue;
+      const key = `${changelogTopic(config.applicationId, name)}-${partition}`;
+      const at = checkpoint?.[key];
+      if (at !== undefined && h.spec.logging && h.internal.persistent) {
+        // A checkpoint outside the changelog (records past it were deleted by retention, or the topic was
+        // recreated): the local state cannot be brought up to date from it (Kafka's OffsetOutOfRange on restore).
+        const { start, end } = await this.s.log.offsets({ topic: changelogTopic(config.applicationId, name), partition });
+        if (at >= start && at <= end) continue;
+        delete checkpoint![key];
+        outOfRange.push(`${name} (checkpoint ${at}, changelog ${start}..${end})`);
+      } else if (at !== undefined || !h.spec.logging || !h.internal.persistent || !fs.existsSync(dir)) {
+        continue;
+      } else {
+        wiped.push(name);
+      }
       fs.rmSync(dir, { recursive: true, force: true });
-      wiped.push(name);
     }
     if (wiped.length) this.s.onLog?.(`streams-run: task ${taskId}: no checkpoint covers the local state of [${wiped.join(', ')}] in ${taskDir} (unclean stop): wiped, restoring from the changelogs.`);
+    if (outOfRange.length) this.s.onLog?.(`streams-run: task ${taskId}: the checkpoint of [${outOfRange.join(', ')}] is outside its changelog (deleted by retention, or the topic was recreated): wiped, restoring from the start of the changelog.`);
     fs.mkdirSync(taskDir, { recursive: true });
     const guard = new CheckpointGuard(taskDir, checkpoint !== null);
     const collector = this.s.collector;
@@ -92,26 +148,44 @@ export class TaskManager {
       output: collector, changelog: collector, wallClock: Date.now,
       numPartitions: (t) => this.s.plan.partitionsOf.get(t), log: this.s.onLog, cacheBudget: this.s.cacheBudget, localState: guard,
     });
-    const state: ManagedTask = { task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), input: new PartitionGroup(), guard };
+    const state: ManagedTask = { task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), input: new PartitionGroup(), guard, subId, standby: !active };
     // Kafka's order: stores open, restore to the changelog's end, then processors initialize (seeing restored state).
     await task.initStores();
-    for (const [name, h] of stores) {
+    // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
+    await this.restoreFrom(state, (topic, h) => (h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0), true);
+    if (!active) this.restoring = null;
+    return state;
+  }
+
+  /** Restores every logged store of a task from `from` to its changelog's current end (progress reported when `report`). */
+  private async restoreFrom(state: ManagedTask, from: (topic: string, h: StoreHandle) => number, report: boolean): Promise<number> {
+    const { config, log } = this.s;
+    const partition = state.task.partition;
+    let restored = 0;
+    for (const [name, h] of state.stores) {
       if (!h.spec.logging) continue;
       const topic = changelogTopic(config.applicationId, name);
-      // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
-      const from = h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0;
-      const end = await restoreStore(log, h, topic, partition, from, this.s.isolation, (p) => {
+      const end = await restoreStore(log, h, topic, partition, from(topic, h), this.s.isolation, (p) => {
+        if (p.done) restored += p.restored;
+        if (!report) return;
         this.restoreProgress.set(`${p.topic}-${p.partition}`, p);
         this.s.onRestore?.(p);
       });
       state.changelogEnd.set(`${topic}-${partition}`, end);
-      this.changelogOwner.set(`${topic}-${partition}`, state);
     }
-    await task.initProcessors();
+    return restored;
+  }
+
+  /** Restored stores -> processors initialized, input partitions registered: the task processes from now on. */
+  private async activate(state: ManagedTask, topics: string[]): Promise<void> {
+    const partition = state.task.partition;
+    state.standby = false;
+    for (const key of state.changelogEnd.keys()) this.changelogOwner.set(key, state);
+    await state.task.initProcessors();
     // Restored: the stores hold their changelogs to the end. Exactly-once keeps no checkpoint while the task runs
     // (Kafka deletes it on init); at-least-once records the restored offsets until the first write-down.
-    if (this.eos) guard.invalidate();
-    else guard.checkpoint(Object.fromEntries(state.changelogEnd));
+    if (this.eos) state.guard.invalidate();
+    else state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
     for (const t of topics) {
       const key = `${t}-${partition}`;
       const pos = { topic: t, partition, offset: 0 };
@@ -119,8 +193,55 @@ export class TaskManager {
       state.input.queue(key, pos);
       this.byInput.set(key, state);
     }
-    this.tasks.set(taskId, state);
+    this.tasks.set(state.task.taskId, state);
     this.restoring = null;
+  }
+
+  /**
+   * Standby tasks apply what their changelogs gained since the last call (Kafka's standby update loop); their
+   * checkpoints follow. Returns how many changelog records were applied.
+   */
+  async tailStandbys(): Promise<number> {
+    let applied = 0;
+    for (const state of this.standbys.values()) {
+      const n = await this.restoreFrom(state, (topic) => state.changelogEnd.get(`${topic}-${state.task.partition}`) ?? 0, false);
+      if (n > 0) state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
+      applied += n;
+    }
+    return applied;
+  }
+
+  /**
+   * Closes one active task: clean (its last commit just succeeded: checkpoint, close) or dirty (lost: stores drop
+   * what was not committed, no checkpoint).
+   */
+  async closeTask(taskId: string, clean: boolean): Promise<void> {
+    const state = this.tasks.get(taskId);
+    if (!state) return;
+    this.forget(state);
+    if (clean) {
+      state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
+      await state.task.close();
+    } else {
+      state.guard.dirty = true;
+      await state.task.closeDirty();
+    }
+  }
+
+  /** Closes a standby task: its stores hold the changelogs up to what it applied, which its checkpoint records. */
+  async closeStandby(taskId: string): Promise<void> {
+    const state = this.standbys.get(taskId);
+    if (!state) return;
+    this.standbys.delete(taskId);
+    for (const h of state.stores.values()) await h.internal.flush();
+    state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
+    for (const h of state.stores.values()) await h.internal.close();
+  }
+
+  private forget(state: ManagedTask): void {
+    this.tasks.delete(state.task.taskId);
+    for (const key of state.positions.keys()) this.byInput.delete(key);
+    for (const key of state.changelogEnd.keys()) if (this.changelogOwner.get(key) === state) this.changelogOwner.delete(key);
   }
 
   /** The input queue of a topic-partition, or undefined when no task of this thread reads it. */
@@ -149,12 +270,20 @@ export class TaskManager {
   }
 
   async closeClean(): Promise<void> {
-    for (const ts of this.tasks.values()) await ts.task.close();
+    for (const ts of [...this.tasks.values()]) {
+      this.forget(ts);
+      await ts.task.close();
+    }
+    for (const id of [...this.standbys.keys()]) await this.closeStandby(id);
   }
 
-  /** Kafka's closeDirty: stores drop what was not committed, no checkpoint is written. */
+  /**
+   * Kafka's closeDirty of the active tasks: stores drop what was not committed, no checkpoint is written. Standby
+   * tasks stay (as in Kafka's handleLostAll): their stores hold only committed changelog records.
+   */
   async closeDirty(): Promise<void> {
-    for (const ts of this.tasks.values()) {
+    for (const ts of [...this.tasks.values()]) {
+      this.forget(ts);
       ts.guard.dirty = true;
       await ts.task.closeDirty();
     }
