@@ -17,6 +17,7 @@ import {
   type RecordMetadata, type TopicConfig, type TopicDescription, type TopicOptions, type TopicPartition,
 } from '../log-client/types.ts';
 import { describeError, KafkaClient, protocolErrorId, type Broker, type KafkaClientOptions } from './client.ts';
+import { closedConnectionHint } from './errors.ts';
 import { GroupMember } from './group.ts';
 import { fetchRecords, readEachRecord } from './fetch.ts';
 import { Partitioner, produceRecords } from './records.ts';
@@ -58,7 +59,10 @@ export class KafkaBackend implements LogBackend {
     try {
       await this.client.metadata([]);
     } catch (e) {
-      throw new LogStoreError('REMOTE', `cannot reach Kafka at ${this.client.where}: ${describeError(e)}. Check --bootstrap (host:port of a broker's listener) and that the broker is up.`);
+      const sec = this.client.explain(e, 'metadata');
+      if (sec) throw new LogStoreError('NOT_AUTHORIZED', sec);
+      const hint = closedConnectionHint(e, this.o.connection);
+      throw new LogStoreError('REMOTE', `cannot reach Kafka at ${this.client.where}: ${describeError(e)}. Check --bootstrap (host:port of a broker's listener) and that the broker is up${hint ? `; ${hint}` : ''}.`);
     }
   }
 

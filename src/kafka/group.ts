@@ -8,7 +8,7 @@
 import { heartbeatV4, joinGroupV9, leaveGroupV5, syncGroupV5 } from '@platformatic/kafka';
 import { LogStoreError } from '../log-client/errors.ts';
 import type { TopicPartition } from '../log-client/types.ts';
-import { describeError, protocolErrorId, type KafkaClient } from './client.ts';
+import { describeError, isRetriable, protocolErrorId, type KafkaClient } from './client.ts';
 
 export interface GroupOptions {
   sessionTimeoutMs: number;
@@ -67,11 +67,14 @@ export class GroupMember {
         }
         if (id === 'UNKNOWN_MEMBER_ID' || id === 'FENCED_INSTANCE_ID') { this.memberId = ''; continue; }
         if ((id === 'REBALANCE_IN_PROGRESS' || id === 'ILLEGAL_GENERATION' || id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE'
-          || id === 'COORDINATOR_LOAD_IN_PROGRESS' || id === null) && attempt < 200 && !this.closed) {
+          || id === 'COORDINATOR_LOAD_IN_PROGRESS' || (id === null && isRetriable(e))) && attempt < 200 && !this.closed) {
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        throw new LogStoreError(id === 'GROUP_AUTHORIZATION_FAILED' ? 'INVALID_CONFIG' : 'REMOTE',
+        if (e instanceof LogStoreError) throw e;
+        const refused = this.client.explain(e, `joining consumer group '${this.groupId}'`);
+        if (refused) throw Object.assign(new LogStoreError('NOT_AUTHORIZED', refused), { apiId: id ?? undefined });
+        throw new LogStoreError('REMOTE',
           `joining consumer group '${this.groupId}' on Kafka at ${this.client.where} failed: ${describeError(e)}`);
       }
     }
