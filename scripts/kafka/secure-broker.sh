@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A secured single-node KRaft Apache Kafka 4.4.0 broker for the security tests (test/kafka/security.test.ts).
-#   secure-broker.sh start DIR   makes a self-signed CA and a broker certificate (keytool, PKCS12), formats DIR/logs
+#   secure-broker.sh start DIR   makes a self-signed CA and a broker certificate (openssl, PKCS12), formats DIR/logs
 #                                with the SCRAM users, starts the broker (broker.sh's launch, via `broker.sh restart`)
 #                                and prints DIR/secure.json: the listeners' addresses, the CA file and the users.
 #   secure-broker.sh stop DIR    stops it (broker.sh stop).
@@ -20,21 +20,19 @@ dir="${2:-}"
 jars="${TRIBUTARY_KAFKA_JARS:-$HOME/.cache/tributary/kafka-jars}"
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
-# A CA and a broker key pair signed by it; the broker's keystore and truststore are PKCS12, the CA also as PEM.
+# A CA and a broker key pair signed by it (openssl: one process each, where keytool starts a JVM per step); the
+# broker's keystore is PKCS12, the CA is PEM for the clients. No truststore: the broker asks no client certificate.
 make_certs() {
-  local t="$dir/tls" pw="tributary-test"
+  local t="$dir/tls"
   rm -rf "$t" && mkdir -p "$t"
-  keytool -genkeypair -alias ca -keyalg RSA -keysize 2048 -validity 2 -dname "CN=Tributary test CA" -ext bc:c \
-    -keystore "$t/ca.p12" -storetype PKCS12 -storepass "$pw" -keypass "$pw" >/dev/null 2>&1
-  keytool -exportcert -rfc -alias ca -keystore "$t/ca.p12" -storepass "$pw" -file "$t/ca.pem" >/dev/null 2>&1
-  keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 2 -dname "CN=localhost" \
-    -keystore "$t/broker.p12" -storetype PKCS12 -storepass "$pw" -keypass "$pw" >/dev/null 2>&1
-  keytool -certreq -alias broker -keystore "$t/broker.p12" -storepass "$pw" -file "$t/broker.csr" >/dev/null 2>&1
-  keytool -gencert -alias ca -keystore "$t/ca.p12" -storepass "$pw" -infile "$t/broker.csr" -outfile "$t/broker.pem" -rfc \
-    -validity 2 -ext "SAN=dns:localhost,ip:127.0.0.1" -ext ku:c=digitalSignature,keyEncipherment -ext eku=serverAuth >/dev/null 2>&1
-  keytool -importcert -noprompt -alias ca -file "$t/ca.pem" -keystore "$t/broker.p12" -storetype PKCS12 -storepass "$pw" >/dev/null 2>&1
-  keytool -importcert -alias broker -file "$t/broker.pem" -keystore "$t/broker.p12" -storetype PKCS12 -storepass "$pw" >/dev/null 2>&1
-  keytool -importcert -noprompt -alias ca -file "$t/ca.pem" -keystore "$t/truststore.p12" -storetype PKCS12 -storepass "$pw" >/dev/null 2>&1
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Tributary test CA" -keyout "$t/ca.key" -out "$t/ca.pem" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$t/broker.key" -out "$t/broker.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' > "$t/broker.ext"
+  openssl x509 -req -in "$t/broker.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial -days 2 -extfile "$t/broker.ext" \
+    -out "$t/broker.pem" 2>/dev/null
+  openssl pkcs12 -export -in "$t/broker.pem" -inkey "$t/broker.key" -certfile "$t/ca.pem" -name broker \
+    -passout pass:tributary-test -out "$t/broker.p12"
 }
 
 case "$cmd" in
@@ -67,9 +65,6 @@ ssl.keystore.type=PKCS12
 ssl.keystore.location=$dir/tls/broker.p12
 ssl.keystore.password=tributary-test
 ssl.key.password=tributary-test
-ssl.truststore.type=PKCS12
-ssl.truststore.location=$dir/tls/truststore.p12
-ssl.truststore.password=tributary-test
 ssl.client.auth=none
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=$jaas_plain

@@ -29,6 +29,10 @@ export async function openLog(dataDir: string, opts: { create?: boolean; bootstr
 export async function checkTopic(log: LogClient, topic: string, hint: string): Promise<void> {
   const topics = await log.admin.listTopics({ internal: true });
   if (topics.includes(topic)) return;
+  // a Kafka cluster hides the topics a principal may not describe: asking for this one names the missing ACL
+  await log.admin.describeTopic(topic).catch((e: unknown) => {
+    if ((e as { code?: string }).code === 'NOT_AUTHORIZED') throw e;
+  });
   const user = topics.filter((t) => !t.startsWith('__'));
   throw new Error(`topic '${topic}' does not exist in ${log.where} (topics: ${user.length ? user.join(', ') : 'none'}); ${hint}`);
 }

@@ -207,5 +207,5 @@ async function sendEncoded(client: KafkaClient, broker: Broker, encoded: Encoded
 
 function isFenced(e: unknown): boolean {
   const s = String((e as { errors?: Array<{ apiId?: string }> })?.errors?.map((x) => x.apiId).join(',') ?? '');
-  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTIONAL_ID_AUTHORIZATION/.test(s);
+  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(s);
 }
