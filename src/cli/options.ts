@@ -13,6 +13,9 @@ export const positiveInt = (option: string) => (v: string): number => {
  * value (`kafka.sasl.mechanism=scram-sha-256` is `{ kafka: { sasl: { mechanism } } }`), and the TLS files of
  * `kafka.ssl` (ca, cert, key, pfx) read a file when the value is `@path` (`kafka.ssl.ca=@ca.pem`).
  */
+/** Keys whose value is always the string as given (a password of digits stays a string). */
+const STRING_KEYS = new Set(['kafka.sasl.username', 'kafka.sasl.password', 'clientId', 'applicationServer']);
+
 export function parseConfigPairs(pairs: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of pairs) {
@@ -21,6 +24,10 @@ export function parseConfigPairs(pairs: readonly string[]): Record<string, unkno
     const key = p.slice(0, i).trim();
     const raw = p.slice(i + 1);
     let value: unknown = raw;
+    if (STRING_KEYS.has(key)) {
+      setPath(out, key, raw);
+      continue;
+    }
     if (/^\s*[{["\d-]|^\s*(true|false|null)\s*$/.test(raw)) {
       try {
         value = JSON.parse(raw);
