@@ -36,9 +36,12 @@ const UNTRUSTED_CERT = new Set([
 
 export type SecuritySettings = Pick<ConnectionOptions, 'tls' | 'ssl' | 'sasl'>;
 
-/** True when `e` is a failed login or TLS handshake: retrying with the same settings cannot help. */
+/**
+ * True when `e` is a refused login or an untrusted certificate: retrying with the same settings cannot help. A TLS
+ * handshake cut short is not one: a restarting broker resets connections too (connect() explains it at once).
+ */
 export function isSecurityFailure(e: unknown): boolean {
-  return errorTree(e).some((n) => n.code === 'PLT_KFK_AUTHENTICATION' || n.code === 'PLT_KFK_USER' || (n.code !== undefined && UNTRUSTED_CERT.has(n.code)));
+  return errorTree(e).some((n) => n.code === 'PLT_KFK_AUTHENTICATION' || (n.code !== undefined && UNTRUSTED_CERT.has(n.code)));
 }
 
 /** What went wrong connecting to `where` with these settings, or null when it was not TLS or SASL. */
