@@ -163,7 +163,8 @@ export class KafkaBackend implements LogBackend {
 
   async fetch(positions: OffsetAndPartition[], opts: FetchOptions): Promise<FetchResult> {
     if (!positions.length) return { records: [], next: [] };
-    const parts = await this.client.retry('fetch', () =>
+    // the topics by name: a refused fetch (Read) names them (the response has topic ids only)
+    const parts = await this.client.retry(`fetch from '${[...new Set(positions.map((p) => p.topic))].join("', '")}'`, () =>
       fetchRecords(this.client, positions, opts.isolation, Math.min(opts.timeoutMs, 500), opts.maxRecords));
     const records: ConsumerRecord[] = [];
     for (const p of parts) for (const r of p.records) records.push(r);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineApp, serdes } from '../../src/index.ts';
 import { kafkaOptionsFromConfig, openKafkaLog, type KafkaConfig } from '../../src/kafka/index.ts';
 import type { LogClient } from '../../src/log-client/client.ts';
-import { cli } from '../runtime/proc.ts';
+import { AppProcess, cli } from '../runtime/proc.ts';
 import { kcatConsume } from './kcat.ts';
 import { allow, createAcls, startSecureBroker, stopSecureBroker, type SecureBroker } from './secure-broker.ts';
 
@@ -116,7 +116,7 @@ describe('Kafka security settings (TLS, SASL, ACLs)', () => {
     }
   });
 
-  it('the CLI log verbs take the settings as --config kafka.* (the CA as @file): produce and consume over SASL_SSL', async () => {
+  it('the CLI takes the settings as --config kafka.* (the CA as @file): topics, produce, consume and an app over SASL_SSL', async () => {
     const sec = ['--bootstrap', b.saslSsl, '--config', `kafka.ssl.ca=@${b.caFile}`, '--config', 'kafka.sasl.mechanism=scram-sha-256',
       '--config', 'kafka.sasl.username=alice', '--config', `kafka.sasl.password=${b.users.alice}`];
     const created = await cli(['topics', 'create', 'sec-cli', '-p', '2', ...sec]);
@@ -130,6 +130,25 @@ describe('Kafka security settings (TLS, SASL, ACLs)', () => {
     const wrong = await cli(['topics', 'list', ...sec.slice(0, -1), 'kafka.sasl.password=nope']);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/SASL SCRAM-SHA-256 login of user 'alice' refused by the Kafka broker at .*Check kafka.sasl.username and kafka.sasl.password/);
+    // an app run from the CLI with the same settings (debug logging shows its config, without the password)
+    for (const t of ['crash-input', 'crash-counts']) expect((await cli(['topics', 'create', t, ...sec])).code).toBe(0);
+    expect((await cli(['produce', 'crash-input', ...sec], Array.from({ length: 10 }, (_, i) => `{"key":"r${i}","value":"w${i % 2}"}`).join('\n') + '\n')).code).toBe(0);
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-sec-cli-'));
+    dirs.push(stateDir);
+    const app = new AppProcess(['test/long/apps/count-app.ts', ...sec, '--state-dir', stateDir, '--config', 'cacheMaxBytes=0', '--config', 'commitIntervalMs=200', '--log-level', 'debug']);
+    try {
+      await app.waitFor('running on Kafka', 60_000);
+      const end = Date.now() + 30_000;
+      while (kcatConsume(b.plaintext, 'crash-counts', 'read_uncommitted').length < 10 && Date.now() < end) await sleep(300);
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    const done = await app.exited;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/"sasl":\{"mechanism":"scram-sha-256","username":"alice","password":"\*\*\*"\}/);
+    expect(done.stderr).not.toContain(b.users.alice);
+    const last = new Map(kcatConsume(b.plaintext, 'crash-counts', 'read_committed', { int64Values: true }).map((r) => [r.key, r.value]));
+    expect(Object.fromEntries(last)).toEqual({ w0: '5', w1: '5' });
     // a topic bob may not describe is not "missing": the error names the ACL
     const bob = ['--bootstrap', b.saslPlaintext, '--config', 'kafka.sasl.mechanism=plain', '--config', 'kafka.sasl.username=bob', '--config', `kafka.sasl.password=${b.users.bob}`];
     const hidden = await cli(['produce', 'sec-secret', ...bob], 'x\n');
@@ -164,6 +183,11 @@ describe('Kafka security settings (TLS, SASL, ACLs)', () => {
       // bob may describe sec-shared but not write to it: the produce request itself is refused
       await expectRefused(() => log.producer().sendBatch([{ topic: 'sec-shared', value: 'x' }]),
         /TOPIC_AUTHORIZATION_FAILED: User:bob may not Write topic 'sec-shared' \(produce to sec-shared-0 .*\)\. An ACL allowing Write on topic 'sec-shared' for User:bob is missing: kafka-acls --bootstrap-server \S+ --add --allow-principal User:bob --operation Write --topic sec-shared/);
+      // nor read it: the fetch is refused
+      const reader = log.consumer({ autoOffsetReset: 'earliest' });
+      reader.assign([{ topic: 'sec-shared', partition: 0 }]);
+      await expectRefused(() => reader.poll({ timeoutMs: 2000 }), /TOPIC_AUTHORIZATION_FAILED: User:bob may not Read topic 'sec-shared' .*--operation Read --topic sec-shared/);
+      await reader.close().catch(() => undefined);
       // no ACL at all on sec-secret: even its metadata is refused
       await expectRefused(() => log.producer().sendBatch([{ topic: 'sec-secret', value: 'x' }]), /TOPIC_AUTHORIZATION_FAILED: User:bob may not Describe topic 'sec-secret'/);
       // bob may read bob-in, but has no group
