@@ -35,7 +35,7 @@ export function formatRecord(r: ConsumerRecord, keyFormat: Format = STRING, valu
 }
 
 interface ConsumeOptions {
-  dataDir: string; bootstrap?: string; group?: string; fromBeginning?: boolean; follow?: boolean; max?: number; readCommitted?: boolean;
+  dataDir: string; bootstrap?: string; config: string[]; group?: string; fromBeginning?: boolean; follow?: boolean; max?: number; readCommitted?: boolean;
   keyFormat?: Format; valueFormat?: Format;
 }
 
@@ -44,6 +44,7 @@ export function registerConsume(program: Command): void {
     .description('print the records of a topic as JSON lines')
     .option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
     .option('--bootstrap <host:port[,host:port...]>', 'a Kafka cluster instead of the built-in log')
+    .option('--config <key=value>', 'with --bootstrap, a Kafka connection setting, repeatable (see topics --help)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--group <group>', 'consumer group: start at its committed offsets and commit what was printed')
     .option('--from-beginning', 'start at the earliest offset when there is no committed offset')
     .option('--follow', 'keep waiting for new records (Ctrl-C to stop)')
@@ -52,7 +53,7 @@ export function registerConsume(program: Command): void {
     .option('--key-format <f>', 'decode keys as string | json | int32 | int64 | float64 | base64 | windowed:<F> | session:<F> (default string)', optionFormat(true))
     .option('--value-format <f>', 'decode values as string | json | int32 | int64 | float64 | base64 (default string)', optionFormat(false))
     .action(async (topic: string, o: ConsumeOptions) => {
-      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap });
+      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap, config: o.config });
       let undecodable = 0;
       const onError = (msg: string) => {
         undecodable++;

@@ -13,7 +13,7 @@ import { positiveInt } from './options.ts';
 import { parseLine } from './produce-input.ts';
 
 interface ProduceOptions {
-  dataDir: string; bootstrap?: string; batch: number; keyFormat?: Format; valueFormat?: Format; skipBad?: boolean;
+  dataDir: string; bootstrap?: string; config: string[]; batch: number; keyFormat?: Format; valueFormat?: Format; skipBad?: boolean;
   createTopics?: boolean; partitions?: number;
 }
 
@@ -48,6 +48,7 @@ export function registerProduce(program: Command): void {
     .description('append stdin lines to a topic: {"key"?, "value", "timestamp"?, "headers"?} envelopes, or plain lines as values')
     .option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
     .option('--bootstrap <host:port[,host:port...]>', 'a Kafka cluster instead of the built-in log')
+    .option('--config <key=value>', 'with --bootstrap, a Kafka connection setting, repeatable (see topics --help)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--key-format <f>', 'encode keys as string | json | int32 | int64 | float64 | base64 | windowed:<F> | session:<F> (default: a string as is, other values as JSON)', optionFormat(true))
     .option('--value-format <f>', 'encode values as string | json | int32 | int64 | float64 | base64 (default: a string as is, other values as JSON)', optionFormat(false))
     .option('--skip-bad', 'skip lines that break the envelope rule or the formats, with a warning, instead of failing')
@@ -56,7 +57,7 @@ export function registerProduce(program: Command): void {
     .option('--batch <n>', 'records per batch', positiveInt('--batch'), 1000)
     .action(async (topic: string, o: ProduceOptions) => {
       if (o.partitions !== undefined && !o.createTopics) throw new Error('--partitions only applies with --create-topics.');
-      const log = await openLog(o.dataDir, { create: o.createTopics, bootstrap: o.bootstrap });
+      const log = await openLog(o.dataDir, { create: o.createTopics, bootstrap: o.bootstrap, config: o.config });
       try {
         const exists = (await log.admin.listTopics({ internal: true })).includes(topic);
         if (!exists && !o.createTopics) await checkTopic(log, topic, 'create it with --create-topics [--partitions N] or \'streams-run topics create\'.');

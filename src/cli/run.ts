@@ -6,7 +6,7 @@ import { checkConfigKeys, type StreamsConfig } from '../runtime/config.ts';
 import { startApp } from '../app/start.ts';
 import { loadApp } from '../app/load-app.ts';
 import { seedSampleInput } from './sample-input.ts';
-import { parseConfigPairs } from './options.ts';
+import { parseConfigPairs, redactSecrets } from './options.ts';
 import { parseHttpAddress } from '../http/address.ts';
 import '../http/register.ts';
 import type { RunningApp } from '../app/app.ts';
@@ -27,7 +27,9 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.threads !== undefined) config.numStreamThreads = opts.threads;
   if (opts.bootstrap) config.bootstrapServers = opts.bootstrap;
   const logger = rootLogger();
-  logger.debug(`starting ${app.applicationId} with config ${JSON.stringify({ ...app.config, ...config })}`, { event: 'config', applicationId: app.applicationId, config: { ...app.config, ...config } });
+  // kafka.sasl.password and TLS keys stay out of the log
+  const shown = redactSecrets({ ...app.config, ...config });
+  logger.debug(`starting ${app.applicationId} with config ${JSON.stringify(shown)}`, { event: 'config', applicationId: app.applicationId, config: shown });
   // the sample input seeds the built-in log only: a Kafka cluster's topics are the user's
   if (!opts.bootstrap) await seedSampleInput(file, opts.dataDir, (line) => logLine(logger)(line, 'info'));
   const restore = new RestoreReporter(logger);

@@ -1,6 +1,6 @@
 /** `topics [list|create|describe|delete]`. */
 import type { Command } from 'commander';
-import { DEFAULT_DATA_DIR, openLog } from './open-log.ts';
+import { DEFAULT_DATA_DIR, kafkaConfigOption, openLog } from './open-log.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -10,13 +10,13 @@ const int = (v: string) => {
 
 export function registerTopics(program: Command): void {
   const topics = program.command('topics').description('list, create, describe and delete topics of the built-in log');
-  const dataDir = (c: Command) => c.option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
-    .option('--bootstrap <host:port[,host:port...]>', 'a Kafka cluster instead of the built-in log');
+  const dataDir = (c: Command) => kafkaConfigOption(c.option('--data-dir <dir>', 'data dir of the built-in log', DEFAULT_DATA_DIR)
+    .option('--bootstrap <host:port[,host:port...]>', 'a Kafka cluster instead of the built-in log'));
 
   dataDir(topics.command('list', { isDefault: true }).description('list topics'))
     .option('--internal', 'include internal topics')
-    .action(async (o: { dataDir: string; bootstrap?: string; internal?: boolean }) => {
-      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap });
+    .action(async (o: { dataDir: string; bootstrap?: string; config: string[]; internal?: boolean }) => {
+      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap, config: o.config });
       try {
         for (const t of await log.admin.listTopics({ internal: o.internal })) process.stdout.write(t + '\n');
       } finally { await log.close(); }
@@ -30,8 +30,8 @@ export function registerTopics(program: Command): void {
     .option('--segment-bytes <bytes>', 'segment size', int)
     .option('--segment-ms <ms>', 'segment age before rolling', int)
     .option('--max-message-bytes <bytes>', 'largest record batch accepted (max.message.bytes; default 1048588)', int)
-    .action(async (name: string, o: { dataDir: string; bootstrap?: string; partitions: number; cleanupPolicy: 'delete'; retentionMs?: number; retentionBytes?: number; segmentBytes?: number; segmentMs?: number; maxMessageBytes?: number }) => {
-      const log = await openLog(o.dataDir, { create: true, bootstrap: o.bootstrap });
+    .action(async (name: string, o: { dataDir: string; bootstrap?: string; config: string[]; partitions: number; cleanupPolicy: 'delete'; retentionMs?: number; retentionBytes?: number; segmentBytes?: number; segmentMs?: number; maxMessageBytes?: number }) => {
+      const log = await openLog(o.dataDir, { create: true, bootstrap: o.bootstrap, config: o.config });
       try {
         await log.admin.createTopic(name, {
           partitions: o.partitions, cleanupPolicy: o.cleanupPolicy, retentionMs: o.retentionMs,
@@ -43,8 +43,8 @@ export function registerTopics(program: Command): void {
 
   dataDir(topics.command('describe [name]').description('partitions, offsets and bytes of a topic (all topics without a name)'))
     .option('--json', 'print JSON')
-    .action(async (name: string | undefined, o: { dataDir: string; bootstrap?: string; json?: boolean }) => {
-      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap });
+    .action(async (name: string | undefined, o: { dataDir: string; bootstrap?: string; config: string[]; json?: boolean }) => {
+      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap, config: o.config });
       try {
         const names = name ? [name] : await log.admin.listTopics();
         for (const n of names) {
@@ -58,8 +58,8 @@ export function registerTopics(program: Command): void {
     });
 
   dataDir(topics.command('delete <name>').description('delete a topic and its data'))
-    .action(async (name: string, o: { dataDir: string; bootstrap?: string }) => {
-      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap });
+    .action(async (name: string, o: { dataDir: string; bootstrap?: string; config: string[] }) => {
+      const log = await openLog(o.dataDir, { bootstrap: o.bootstrap, config: o.config });
       try {
         await log.admin.deleteTopic(name);
         process.stdout.write(`deleted topic ${name}\n`);

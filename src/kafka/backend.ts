@@ -19,6 +19,7 @@ import {
 } from '../log-client/types.ts';
 import { describeError, KafkaClient, protocolErrorId, type Broker, type KafkaClientOptions } from './client.ts';
 import { ClassicStreamsMember } from './classic-member.ts';
+import { closedConnectionHint } from './errors.ts';
 import { FENCING_ERRORS, GroupMember } from './group.ts';
 import { StreamsGroupMember } from './streams-group/member.ts';
 import { fetchRecords, readEachRecord } from './fetch.ts';
@@ -70,7 +71,10 @@ export class KafkaBackend implements LogBackend {
     try {
       await this.client.metadata([]);
     } catch (e) {
-      throw new LogStoreError('REMOTE', `cannot reach Kafka at ${this.client.where}: ${describeError(e)}. Check --bootstrap (host:port of a broker's listener) and that the broker is up.`);
+      const sec = this.client.explain(e, 'metadata');
+      if (sec) throw new LogStoreError('NOT_AUTHORIZED', sec);
+      const hint = closedConnectionHint(e, this.o.connection);
+      throw new LogStoreError('REMOTE', `cannot reach Kafka at ${this.client.where}: ${describeError(e)}. Check --bootstrap (host:port of a broker's listener) and that the broker is up${hint ? `; ${hint}` : ''}.`);
     }
   }
 
@@ -173,7 +177,8 @@ export class KafkaBackend implements LogBackend {
 
   async fetch(positions: OffsetAndPartition[], opts: FetchOptions): Promise<FetchResult> {
     if (!positions.length) return { records: [], next: [] };
-    const parts = await this.client.retry('fetch', () =>
+    // the topics by name: a refused fetch (Read) names them (the response has topic ids only)
+    const parts = await this.client.retry(`fetch from '${[...new Set(positions.map((p) => p.topic))].join("', '")}'`, () =>
       fetchRecords(this.client, positions, opts.isolation, Math.min(opts.timeoutMs, 500), opts.maxRecords));
     const records: ConsumerRecord[] = [];
     for (const p of parts) for (const r of p.records) records.push(r);

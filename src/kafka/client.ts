@@ -10,6 +10,7 @@ import { ConnectionPool, metadataV12, findCoordinatorV6, type Connection, type C
 type MetadataResponse = metadataV12.MetadataResponse;
 import { LogStoreError } from '../log-client/errors.ts';
 import { installTaggedFieldsReader } from './tagged-fields.ts';
+import { errorTree, explainAuthorization, explainConnectionFailure, isSecurityFailure } from './errors.ts';
 
 installTaggedFieldsReader();
 
@@ -62,6 +63,8 @@ const RETRIABLE = new Set([
 ]);
 
 export function isRetriable(e: unknown): boolean {
+  // a refused login or an untrusted certificate: the same settings fail the same way
+  if (isSecurityFailure(e)) return false;
   const id = protocolErrorId(e);
   if (id) return RETRIABLE.has(id);
   const code = (e as { code?: string })?.code;
@@ -75,7 +78,10 @@ export function describeError(e: unknown): string {
   const id = protocolErrorId(e);
   const err = e as { message?: string; errors?: Array<{ message?: string; serverErrorMessage?: string }> };
   const detail = err?.errors?.map((x) => x.serverErrorMessage ?? x.message).filter(Boolean).join('; ');
-  return `${id ? `${id}: ` : ''}${err?.message ?? String(e)}${detail ? ` (${detail})` : ''}`;
+  // the innermost cause (a TLS or socket error under "Connection to host:port failed.")
+  const leaves = errorTree(e).filter((n) => !n.cause && !n.errors?.length && n.message && n !== e).map((n) => n.message);
+  const cause = leaves.find((m) => m && !detail?.includes(m));
+  return `${id ? `${id}: ` : ''}${err?.message ?? String(e)}${detail ? ` (${detail})` : ''}${cause ? `: ${cause}` : ''}`;
 }
 
 export class KafkaClient {
@@ -119,6 +125,8 @@ export class KafkaClient {
       } catch (e) {
         if (this.closed || !isRetriable(e) || Date.now() > deadline) {
           if (e instanceof LogStoreError) throw e;
+          const explained = this.explain(e, what);
+          if (explained) throw Object.assign(new LogStoreError('NOT_AUTHORIZED', explained), { apiId: protocolErrorId(e) ?? undefined });
           // keeps the protocol error name, so callers can tell a fenced producer or member from other failures
           throw Object.assign(new LogStoreError('REMOTE', `Kafka at ${this.where}: ${what} failed: ${describeError(e)}`), { apiId: protocolErrorId(e) ?? undefined });
         }
@@ -133,6 +141,11 @@ export class KafkaClient {
         delay = Math.min(delay * 2, 1000);
       }
     }
+  }
+
+  /** A refused permission, login or TLS handshake explained (what, where, what to check), else null. */
+  explain(e: unknown, what: string): string | null {
+    return explainAuthorization(e, what, this.where, this.opts.connection) ?? explainConnectionFailure(e, this.where, this.opts.connection);
   }
 
   /**

@@ -11,7 +11,7 @@
 import { heartbeatV4, joinGroupV9, leaveGroupV5, syncGroupV5 } from '@platformatic/kafka';
 import { LogStoreError } from '../log-client/errors.ts';
 import type { TopicPartition } from '../log-client/types.ts';
-import { describeError, protocolErrorId, type KafkaClient } from './client.ts';
+import { describeError, isRetriable, protocolErrorId, type KafkaClient } from './client.ts';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign } from './consumer-protocol.ts';
 
 export interface GroupOptions {
@@ -100,12 +100,15 @@ export abstract class ClassicGroup {
         }
         if (id === 'UNKNOWN_MEMBER_ID' || id === 'FENCED_INSTANCE_ID') { this.memberId = ''; continue; }
         if ((id === 'REBALANCE_IN_PROGRESS' || id === 'ILLEGAL_GENERATION' || id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE'
-          || id === 'COORDINATOR_LOAD_IN_PROGRESS' || id === null) && attempt < 200) {
+          || id === 'COORDINATOR_LOAD_IN_PROGRESS' || (id === null && isRetriable(e))) && attempt < 200) {
           if (id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE' || id === null) this.client.forgetCoordinator(this.groupId);
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        throw new LogStoreError(id === 'GROUP_AUTHORIZATION_FAILED' ? 'INVALID_CONFIG' : 'GROUP',
+        if (e instanceof LogStoreError) throw e;
+        const refused = this.client.explain(e, `joining group '${this.groupId}'`);
+        if (refused) throw Object.assign(new LogStoreError('NOT_AUTHORIZED', refused), { apiId: id ?? undefined });
+        throw new LogStoreError('GROUP',
           `joining group '${this.groupId}' on Kafka at ${this.client.where} failed: ${describeError(e)}${id === 'INCONSISTENT_GROUP_PROTOCOL' ? ' (another kind of client, or a consumer and a stream app, use this group id: give each its own group id)' : ''}`);
       }
     }

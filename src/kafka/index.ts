@@ -31,6 +31,7 @@ export function kafkaOptionsFromConfig(o: KafkaConfig): KafkaBackendOptions {
   const kafka = o.kafka ?? {};
   const n = (v: unknown) => (v === undefined ? undefined : Number(v));
   if (o.bootstrapServers === undefined) throw new Error('bootstrapServers: the Kafka cluster to run on is not set.');
+  checkSasl(kafka.sasl);
   return {
     bootstrapServers: o.bootstrapServers, clientId: o.clientId,
     sessionTimeoutMs: n(o.sessionTimeoutMs), replicationFactor: n(o.replicationFactor),
@@ -39,4 +40,18 @@ export function kafkaOptionsFromConfig(o: KafkaConfig): KafkaBackendOptions {
       ...(kafka.sasl ? { sasl: { mechanism: kafka.sasl.mechanism.toUpperCase() as SASLMechanismValue, username: kafka.sasl.username, password: kafka.sasl.password } } : {}),
     },
   };
+}
+
+const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'];
+
+/** A clear error for a SASL setting that could not log in (a missing user or password, an unknown mechanism). */
+function checkSasl(sasl: unknown): void {
+  if (sasl === undefined) return;
+  const s = sasl as { mechanism?: unknown; username?: unknown; password?: unknown };
+  const problems = [
+    typeof s?.mechanism !== 'string' || !MECHANISMS.includes(s.mechanism.toLowerCase()) ? `mechanism must be one of ${MECHANISMS.join(', ')} (got ${JSON.stringify(s?.mechanism)})` : '',
+    typeof s?.username !== 'string' || !s.username ? 'username is missing' : '',
+    typeof s?.password !== 'string' ? 'password is missing' : '',
+  ].filter(Boolean);
+  if (problems.length) throw new Error(`kafka.sasl: ${problems.join('; ')}. Give { mechanism, username, password } (on the CLI --config kafka.sasl.mechanism=scram-sha-256 --config kafka.sasl.username=... --config kafka.sasl.password=...).`);
 }

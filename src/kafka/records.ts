@@ -8,7 +8,7 @@ import { LogStoreError } from '../log-client/errors.ts';
 import { partitionForKey } from '../log-client/murmur2.ts';
 import { encodeBatch } from '../record-format/record-batch.ts';
 import type { ProducerRecord, RecordMetadata } from '../log-client/types.ts';
-import { describeError, isRetriable, type Broker, type KafkaClient } from './client.ts';
+import { describeError, isRetriable, protocolErrorId, type Broker, type KafkaClient } from './client.ts';
 
 /** A transactional or idempotent producer's identity and its next sequence per partition. */
 export interface ProducerIdentity {
@@ -175,6 +175,8 @@ async function sendEncoded(client: KafkaClient, broker: Broker, encoded: Encoded
     pending = pending.filter((x) => !done.has(x.chunk));
     if (!pending.length) return;
     const where = pending.map((x) => `${x.chunk.topic}-${x.chunk.partition}`).join(', ');
+    const refused = client.explain(err, `produce to ${where}${id?.transactionalId ? ` as '${id.transactionalId}'` : ''}`);
+    if (refused) throw Object.assign(new LogStoreError('NOT_AUTHORIZED', refused), { apiId: protocolErrorId(err) ?? undefined });
     if (isFenced(err)) {
       throw new LogStoreError('FENCED', `produce to ${where}: transactional producer '${id?.transactionalId}' was fenced (${describeError(err)}): another instance with the same transactional.id took over`);
     }
@@ -205,5 +207,5 @@ async function sendEncoded(client: KafkaClient, broker: Broker, encoded: Encoded
 
 function isFenced(e: unknown): boolean {
   const s = String((e as { errors?: Array<{ apiId?: string }> })?.errors?.map((x) => x.apiId).join(',') ?? '');
-  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTIONAL_ID_AUTHORIZATION/.test(s);
+  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(s);
 }

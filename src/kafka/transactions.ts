@@ -23,7 +23,7 @@ export interface TxnState extends ProducerIdentity {
   partitions: Set<string>;
 }
 
-const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
 
 function fail(client: KafkaClient, txnId: string, what: string, e: unknown): never {
   const id = protocolErrorId(e);

@@ -1,7 +1,8 @@
 /** Errors of the built-in log: each says what, where (topic, partition, offset, file, byte) and what to do. */
 export type LogStoreErrorCode =
   | 'INVALID_TOPIC' | 'UNKNOWN_TOPIC' | 'TOPIC_EXISTS' | 'INVALID_CONFIG' | 'INVALID_PARTITION'
-  | 'CORRUPT' | 'LOCKED' | 'CLOSED' | 'FENCED' | 'INVALID_TXN_STATE' | 'REMOTE' | 'INVALID_RECORD' | 'RECORD_TOO_LARGE' | 'GROUP';
+  | 'CORRUPT' | 'LOCKED' | 'CLOSED' | 'FENCED' | 'INVALID_TXN_STATE' | 'REMOTE' | 'INVALID_RECORD' | 'RECORD_TOO_LARGE' | 'GROUP'
+  | 'NOT_AUTHORIZED';
 
 export class LogStoreError extends Error {
   readonly code: LogStoreErrorCode;

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseConfigPairs } from '../../src/cli/options.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseConfigPairs, redactSecrets } from '../../src/cli/options.ts';
 import { CLI, cli, jsonLines, tmpDir } from './cli-helpers.ts';
 
 const version = (JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('package.json', 'utf8'))) as { version: string }).version;
@@ -11,6 +13,21 @@ describe('CLI small things', () => {
       .toEqual({ processingExceptionHandler: { deadLetterTopic: 'dlq' }, commitIntervalMs: 100, x: true, y: null, name: 'abc', z: '1abc', e: '' });
     expect(() => parseConfigPairs(['h={"deadLetterTopic":'])).toThrow(/--config h: the value looks like JSON but does not parse/);
     expect(() => parseConfigPairs(['novalue'])).toThrow("--config expects key=value, got 'novalue'.");
+  });
+
+  it('--config dotted keys nest (the Kafka security settings), @file reads a TLS PEM, a password stays a string', () => {
+    const dir = tmpDir();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const c = parseConfigPairs(['kafka.ssl=true', `kafka.ssl.ca=@${path.join(dir, 'ca.pem')}`, 'kafka.ssl.rejectUnauthorized=false',
+      'kafka.sasl.mechanism=scram-sha-512', 'kafka.sasl.username=007', 'kafka.sasl.password=123456', 'clientId=42']);
+    expect(c).toEqual({
+      kafka: { ssl: { ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', rejectUnauthorized: false }, sasl: { mechanism: 'scram-sha-512', username: '007', password: '123456' } },
+      clientId: '42',
+    });
+    expect(redactSecrets(c)).toMatchObject({ kafka: { sasl: { username: '007', password: '***' } } });
+    expect(() => parseConfigPairs([`kafka.ssl.ca=@${path.join(dir, 'missing.pem')}`])).toThrow(/--config kafka.ssl.ca=@.*missing.pem: cannot read .*; give the path of a PEM file/);
+    expect(() => parseConfigPairs(['kafka..sasl=1'])).toThrow(/empty part in the dotted key/);
   });
 
   it('--version, help with `streams-run app.ts`, unknown options and bad --threads name themselves', async () => {
