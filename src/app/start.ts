@@ -135,8 +135,8 @@ async function openLog(appId: string, dataDir: string, settings: StreamsConfig, 
   }
   if (settings.bootstrapServers !== undefined) {
     // loaded only for Kafka: the built-in log's apps do not pay for the Kafka client
-    const { kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');
-    return openKafkaLog({ ...kafkaOptionsFromConfig(settings), onLog: (l) => log(l, l.startsWith('kafka: joined group') ? 'info' : 'warn') });
+    const { kafkaLogLevel, kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');
+    return openKafkaLog({ ...kafkaOptionsFromConfig(settings), onLog: (l) => log(l, kafkaLogLevel(l)) });
   }
   const store = await LogStore.open(dataDir, { ifLocked: 'connect' });
   if (store.mode === 'client') {

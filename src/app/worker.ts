@@ -88,6 +88,6 @@ async function openOwnLog(settings: StreamsConfig): Promise<LogClient> {
   if (settings.bootstrapServers === undefined) {
     throw new Error('stream thread: no log port and no bootstrapServers: a thread opens its own log only on Kafka (the built-in log is reached through the main thread).');
   }
-  const { kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');
-  return openKafkaLog({ ...kafkaOptionsFromConfig(settings), onLog: (line) => post({ type: 'log', line, level: line.startsWith('kafka: joined group') ? 'info' : 'warn' }) });
+  const { kafkaLogLevel, kafkaOptionsFromConfig, openKafkaLog } = await import('../kafka/index.ts');
+  return openKafkaLog({ ...kafkaOptionsFromConfig(settings), onLog: (line) => post({ type: 'log', line, level: kafkaLogLevel(line) }) });
 }

@@ -22,6 +22,7 @@ import { ClassicStreamsMember } from './classic-member.ts';
 import { closedConnectionHint } from './errors.ts';
 import { FENCING_ERRORS, GroupMember } from './group.ts';
 import { StreamsGroupMember } from './streams-group/member.ts';
+import { streamsGroupSupportOf } from './streams-group/support.ts';
 import { fetchRecords, readEachRecord } from './fetch.ts';
 import { Partitioner, produceRecords } from './records.ts';
 import { Transactions } from './transactions.ts';
@@ -258,6 +259,17 @@ export class KafkaBackend implements LogBackend {
     if (s) return { meta: s.commitMetadata(), refused: (id) => s.commitRefused?.(id) };
     const m = await this.member(groupId, topics);
     return { meta: m.commitMetadata(), refused: (id) => m.commitRefused(id) };
+  }
+
+  private protocolChoice: Promise<{ protocol: 'classic' | 'streams'; reason: string }> | null = null;
+
+  /** API.md section 7: 'streams' when every broker supports KIP-1071's streams groups, else 'classic' (asked once). */
+  defaultGroupProtocol(): Promise<{ protocol: 'classic' | 'streams'; reason: string }> {
+    this.protocolChoice ??= streamsGroupSupportOf(this.client).then(
+      (s) => ({ protocol: s.supported ? 'streams' as const : 'classic' as const, reason: s.reason }),
+      (e: unknown) => { this.protocolChoice = null; throw e; },
+    );
+    return this.protocolChoice;
   }
 
   streamsMembership(groupId: string, info: StreamsMemberInfo): StreamsMembership {

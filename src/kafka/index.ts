@@ -18,6 +18,15 @@ export async function openKafkaLog(opts: KafkaBackendOptions): Promise<LogClient
   return new LogClient(backend, backend.where);
 }
 
+/**
+ * The level of a Kafka client log line: a group's normal life (joined, assigned, rebalancing, status ok) is info;
+ * waiting for the cluster, fencing, refusals and bad statuses are warnings.
+ */
+export function kafkaLogLevel(line: string): 'info' | 'warn' {
+  return /^kafka: (joined group|thread \d+ joined streams group|streams group '[^']*' assigns member|streams group '[^']*' status: ok|group '[^']*' is rebalancing|group '[^']*' leader \S+ assigned)/.test(line)
+    ? 'info' : 'warn';
+}
+
 /** API.md section 7's settings of an app's config that reach the Kafka client. */
 export interface KafkaConfig {
   bootstrapServers?: string | string[];

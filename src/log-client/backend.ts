@@ -68,6 +68,8 @@ export interface LogBackend {
    * owns every task (the built-in log).
    */
   streamsMembership?(groupId: string, info: StreamsMemberInfo): StreamsMembership;
+  /** The group protocol a stream thread uses when the app does not choose one, and why (API.md section 7). */
+  defaultGroupProtocol?(): Promise<{ protocol: 'classic' | 'streams'; reason: string }>;
   /** Runs retention and compaction now (they also run in the background). */
   maintenance(): Promise<void>;
   /** Deletes whole segments below each offset; returns how many segments went. */

@@ -128,6 +128,16 @@ export function streamsMembership(log: LogClient, groupId: string, info: Streams
   return b.streamsMembership ? b.streamsMembership(groupId, info) : null;
 }
 
+/**
+ * The group protocol of a stream thread: the app's choice, else the log's default (on Kafka: 'streams' when every
+ * broker supports it, else 'classic'), with the reason for the log line.
+ */
+export async function groupProtocolFor(log: LogClient, chosen: 'classic' | 'streams' | null): Promise<{ protocol: 'classic' | 'streams'; reason: string }> {
+  if (chosen) return { protocol: chosen, reason: 'groupProtocol set by the app' };
+  const b = backendOf(log);
+  return b.defaultGroupProtocol ? b.defaultGroupProtocol() : { protocol: 'classic', reason: 'the log has no streams groups' };
+}
+
 /** True when the log spreads tasks through group membership (see streamsMembership). */
 export function spreadsTasks(log: LogClient): boolean {
   return typeof backendOf(log).streamsMembership === 'function';

@@ -94,8 +94,6 @@ describe('classic group protocol: stream thread memberships', () => {
     const b = new Member('p2', group);
     members.push(a, b);
     expect(() => a.backend.streamsMembership(group, info('p1'))).toThrow(/already has a member in group/);
-    expect(() => new KafkaBackend({ bootstrapServers: bootstrap }).streamsMembership(group, { ...info('p9'), protocol: 'streams' }))
-      .toThrow(/the streams group protocol is not available in this build/);
     await expect(a.backend.joinGroup(group, 'consumer-1', { topics: [`${run}-left`] })).rejects.toThrow(/has a stream thread's membership in this Kafka client: a consumer of that thread reads/);
 
     // a alone: every task, no standby (one process)

@@ -45,7 +45,7 @@ describe('a producer fenced by the broker under exactly_once', () => {
     }
     const done = await p.exited;
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stderr).toMatch(/producer fenced .*its tasks are lost/);
+    expect(done.stderr).toMatch(/tasks lost \(transactional producer .* was fenced/);
     await log.close();
     const perWord = new Map<string, number[]>();
     for (const r of kcatConsume(bootstrap, 'crash-counts', 'read_committed', { int64Values: true })) (perWord.get(r.key!) ?? perWord.set(r.key!, []).get(r.key!)!).push(Number(r.value));

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { isRepartitionTopic } from '../../api/topic-names.ts';
-import { streamsMembership, type LogClient } from '../../log-client/client.ts';
+import { groupProtocolFor, spreadsTasks, streamsMembership, type LogClient } from '../../log-client/client.ts';
 import type { OwnedTasks, StreamsMembership, TaskAssignment } from '../../log-client/membership.ts';
 import type { Consumer } from '../../log-client/consumer.ts';
 import type { Producer } from '../../log-client/producer.ts';
@@ -105,15 +105,16 @@ export class AppRunner {
     this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
     await this.global?.bootstrap(log, plan.globalTopics, isolation);
     const c = config;
+    const protocol = spreadsTasks(log) ? await groupProtocolFor(log, c.groupProtocol) : null;
     this.membership = streamsMembership(log, appId, {
       processId: processId(this.o.stateDir, appId), threadIndex: this.threadIndex, endpoint: c.applicationServer,
       subtopologies: subtopologyInfos(topology, plan, appId), numStandbyReplicas: c.numStandbyReplicas,
       sessionTimeoutMs: c.sessionTimeoutMs, rebalanceTimeoutMs: 300_000,
-      // The protocol default ('streams' when every broker supports it) is the Kafka backend's
-      // detection (src/kafka); until it reports support, an unset groupProtocol means 'classic'.
-      protocol: c.groupProtocol ?? 'classic',
+      protocol: protocol?.protocol ?? 'classic',
     });
-    if (this.membership) this.o.onLog?.(`joining group ${appId} as stream thread ${this.threadIndex} (${c.groupProtocol ?? 'classic'} protocol, ${c.numStandbyReplicas} standby replicas)`, 'info');
+    if (this.membership && protocol) {
+      this.o.onLog?.(`joining group ${appId} as stream thread ${this.threadIndex} (${protocol.protocol} protocol: ${protocol.reason}; ${c.numStandbyReplicas} standby replicas)`, 'info');
+    }
     await this.createTasks(plan, isolation);
     this.loopDone = this.run(plan, isolation).catch((e) => {
       this.failure = e;
