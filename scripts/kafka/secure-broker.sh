@@ -82,6 +82,11 @@ transaction.state.log.num.partitions=${KAFKA_TXN_PARTITIONS:-3}
 group.initial.rebalance.delay.ms=0
 group.min.session.timeout.ms=500
 group.consumer.min.session.timeout.ms=500
+group.streams.min.session.timeout.ms=500
+group.streams.min.heartbeat.interval.ms=100
+group.streams.heartbeat.interval.ms=500
+group.streams.initial.rebalance.delay.ms=0
+group.streams.assignment.interval.ms=100
 auto.create.topics.enable=false
 log.retention.ms=-1
 PROPS
