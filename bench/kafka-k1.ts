@@ -13,7 +13,7 @@
  * Env: K1_RECORDS (default 1M per input topic; BENCHMARKS.md says 10M, the row says how many), K1_RUNS (3),
  * K1_VARIANTS (default b1,cache-uniform,cache-zipf,nocache-uniform), K1_THREADS (stream threads per app, 1),
  * TRIBUTARY_KAFKA_BOOTSTRAP=host:port (use a running broker: no broker CPU then), BENCH_DIR, BENCH_NOTE, K1_PROFILE=dir
- * (Tributary runs under node --cpu-prof, profiles written to dir).
+ * (Tributary runs under node --cpu-prof, profiles written to dir/<run id>/, one per thread, tsx's loader thread too; nothing is appended to RESULTS.md then).
  * Run: node --import tsx bench/kafka-k1.ts (or npm run bench -- kafka-k1). Needs java 17+ and mvn (test/java/pom.xml).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -164,7 +164,7 @@ try {
   const cp = javaClasspath();
   const tag = Date.now().toString(36);
   const log = await openKafkaLog({ bootstrapServers: bootstrap });
-  let t = performance.now();
+  const t = performance.now();
   const topics: Record<string, string> = {};
   const passing: Record<string, number> = {};
   const need = new Set(VARIANTS.map((v) => (v === 'b1' ? 'b1' : v.split('-')[1])));
@@ -180,7 +180,7 @@ try {
   console.log(`K1: broker ${bootstrap}${own ? ` (pid ${brokerPid})` : ''}; loaded ${[...need].join(', ')} (${N} records each) + warm-up (${WARM}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const env = { K1_BOOTSTRAP: bootstrap, K1_STATE: path.join(root, 'state'), BENCH_BROKER_PID: brokerPid };
-  const nodeArgs = (id: string) => [...process.execArgv, ...(process.env.K1_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.K1_PROFILE}`, `--cpu-prof-name=${id}.cpuprofile`] : []), fileURLToPath(import.meta.url)];
+  const nodeArgs = (id: string) => [...process.execArgv, ...(process.env.K1_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.K1_PROFILE, id)}`] : []), fileURLToPath(import.meta.url)];
   const tributary = async (job: ChildJob) => {
     if (job.kind === 'b1') await log.admin.createTopic(`${job.id}-out`, { partitions: PARTITIONS });
     return runJson(process.execPath, nodeArgs(job.id), { ...env, K1_CHILD: JSON.stringify(job) }, logFile);
@@ -236,7 +236,7 @@ try {
       `${Math.round(b.rps / THREADS)} (${b.spread})`, b.app, b.broker, `${b.rss} MB`, `${ratio}x`, process.env.BENCH_NOTE ?? '']);
   }
   await log.close();
-  for (const row of rows) {
+  for (const row of process.env.K1_PROFILE ? [] : rows) { // profiled runs are slower: not recorded
     appendResult('K1 on Kafka (B1 and B2 on one local single-node KRaft broker, Tributary beside Java Kafka Streams 4.4)',
       ['date', 'machine', 'variant', 'records x runs', 'threads', 'Tributary rec/s per thread (spread)', 'Tributary app CPU-s/1M', 'broker CPU-s/1M (Tributary)', 'Tributary peak RSS',
         'Java rec/s per thread (spread)', 'Java app CPU-s/1M', 'broker CPU-s/1M (Java)', 'Java peak RSS', 'ratio', 'note'], row);
