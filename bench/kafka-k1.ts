@@ -220,7 +220,7 @@ try {
     }
     const fig = (rs: RunOut[]) => {
       const rps = median(rs.map((r) => r.recPerSec));
-      const spread = `${Math.round(Math.min(...rs.map((r) => r.recPerSec)))}..${Math.round(Math.max(...rs.map((r) => r.recPerSec)))}`;
+      const spread = `${Math.round(Math.min(...rs.map((r) => r.recPerSec)) / THREADS)}..${Math.round(Math.max(...rs.map((r) => r.recPerSec)) / THREADS)}`; // per thread
       const app = median(rs.map((r) => (r.cpuSeconds / N) * 1e6)).toFixed(2);
       const broker = rs[0].brokerTicks < 0 ? 'n/a' : median(rs.map((r) => (r.brokerTicks / CLK_TCK / N) * 1e6)).toFixed(2);
       return { rps, spread, app, broker, rss: Math.max(...rs.map((r) => r.rssMB)).toFixed(0) };
@@ -229,8 +229,8 @@ try {
     const b = fig(sides.java);
     const ratio = (a.rps / b.rps).toFixed(2);
     const cl = kind === 'b2' ? `, changelog/input ${median(changelog).toFixed(3)}` : '';
-    console.log(`K1 ${v} (${THREADS} thread(s)): Tributary ${Math.round(a.rps)} rec/s (${a.spread}), ${Math.round(a.rps / THREADS)} per thread, app ${a.app} CPU-s/1M, broker ${a.broker} CPU-s/1M, RSS ${a.rss} MB${cl} | ` +
-      `Java ${Math.round(b.rps)} rec/s (${b.spread}), ${Math.round(b.rps / THREADS)} per thread, app ${b.app} CPU-s/1M, broker ${b.broker} CPU-s/1M, RSS ${b.rss} MB | ratio ${ratio}x (target >= 1.0x)`);
+    console.log(`K1 ${v} (${THREADS} thread(s)): Tributary ${Math.round(a.rps)} rec/s, ${Math.round(a.rps / THREADS)} per thread (${a.spread}), app ${a.app} CPU-s/1M, broker ${a.broker} CPU-s/1M, RSS ${a.rss} MB${cl} | ` +
+      `Java ${Math.round(b.rps)} rec/s, ${Math.round(b.rps / THREADS)} per thread (${b.spread}), app ${b.app} CPU-s/1M, broker ${b.broker} CPU-s/1M, RSS ${b.rss} MB | ratio ${ratio}x (target >= 1.0x)`);
     rows.push([new Date().toISOString().slice(0, 10), machine(), v, `${N / 1e6}M x ${RUNS}`, String(THREADS),
       `${Math.round(a.rps / THREADS)} (${a.spread})`, a.app, a.broker, `${a.rss} MB${cl}`,
       `${Math.round(b.rps / THREADS)} (${b.spread})`, b.app, b.broker, `${b.rss} MB`, `${ratio}x`, process.env.BENCH_NOTE ?? '']);
