@@ -32,7 +32,8 @@ import org.apache.kafka.streams.kstream.Produced;
  *   stateless  <bootstrap> <topic> <records> <appId> <threads>
  *       filter(amount < 50) -> mapValues(project) -> to(topic-out), Jackson parsing each value once
  * The runs print one JSON line: records / seconds from RUNNING to the end of close(), as the TypeScript benchmarks
- * measure (a peek at the source counts the records processed).
+ * measure (a peek at the source counts the records processed), the JVM's CPU seconds over that span, the broker's
+ * CPU ticks over it (BENCH_BROKER_PID set: bench/kafka-k1.ts) and the JVM's peak RSS.
  */
 public class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -147,12 +148,44 @@ public class Bench {
         streams.setStateListener((now, old) -> { if (now == KafkaStreams.State.RUNNING) running.countDown(); });
         streams.start();
         if (!running.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("not RUNNING after 120 s");
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long broker0 = brokerTicks();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         while (seen.get() < n) Thread.sleep(5);
         streams.close(Duration.ofMinutes(5));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+        long brokerTicks = brokerTicks() - broker0;
         streams.cleanUp();
-        System.out.printf("{\"recPerSec\": %.0f, \"seconds\": %.2f}%n", n / seconds, seconds);
+        System.out.printf("{\"recPerSec\": %.0f, \"seconds\": %.2f, \"cpuSeconds\": %.2f, \"brokerTicks\": %d, \"rssMB\": %.0f}%n",
+            n / seconds, seconds, cpuSeconds, brokerTicks, peakRssMB());
+    }
+
+    /** utime + stime (clock ticks) of the broker whose pid is in BENCH_BROKER_PID (bench/kafka-k1.ts), or -1. */
+    static long brokerTicks() {
+        String pid = System.getenv("BENCH_BROKER_PID");
+        if (pid == null) return -1;
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+        } catch (Exception e) {
+            throw new RuntimeException("cannot read the broker's CPU from /proc/" + pid + "/stat: " + e, e);
+        }
+    }
+
+    /** Peak resident set of this JVM (VmHWM of /proc/self/status) in MB, or -1 where /proc is missing. */
+    static double peakRssMB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
     }
 
     static JsonNode parse(byte[] v) {

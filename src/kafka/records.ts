@@ -43,10 +43,13 @@ const produceRequest = createAPI<[transactionalId: string | null, acks: number, 
   produceV11.parseResponse,
 );
 
+function byteLength(b: Uint8Array | string | null | undefined): number {
+  return b == null ? 0 : typeof b === 'string' ? b.length * 3 : b.byteLength;
+}
+
 function sizeOf(r: ProducerRecord): number {
-  const len = (b: Uint8Array | string | null | undefined) => (b == null ? 0 : typeof b === 'string' ? b.length * 3 : b.byteLength);
-  let n = 24 + len(r.key) + len(r.value);
-  if (r.headers) for (const [k, v] of Object.entries(r.headers)) n += 8 + k.length * 3 + len(v);
+  let n = 24 + byteLength(r.key) + byteLength(r.value);
+  if (r.headers) for (const k in r.headers) n += 8 + k.length * 3 + byteLength(r.headers[k]);
   return n;
 }
 
@@ -76,22 +79,30 @@ export async function produceRecords(
   onPartitions?: (tps: Array<{ topic: string; partition: number }>) => Promise<void>,
 ): Promise<RecordMetadata[]> {
   const now = Date.now();
+  // The topics' metadata once per call (not an await per record), then the records grouped per partition without a
+  // string key per record: per topic an array indexed by partition of that partition's chunks and open chunk size.
+  const byTopic = new Map<string, { partitions: number; parts: Array<{ list: Chunk[]; size: number } | undefined> }>();
+  for (let i = 0; i < records.length; i++) {
+    const topic = records[i].topic;
+    if (!byTopic.has(topic)) byTopic.set(topic, { partitions: (await client.requireTopic(topic)).leaders.length, parts: [] });
+  }
   const chunks = new Map<string, Chunk[]>();
-  const sizes = new Map<string, number>();
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    const meta = await client.requireTopic(r.topic);
-    const p = partitioner.partition(client, r, meta.leaders.length);
-    const key = `${r.topic}:${p}`;
-    let list = chunks.get(key);
-    if (!list) chunks.set(key, (list = [{ topic: r.topic, partition: p, indices: [], records: [] }]));
-    const size = sizeOf(r);
-    let last = list[list.length - 1];
-    if (last.records.length > 0 && (sizes.get(key) ?? 0) + size > MAX_BATCH_BYTES) {
-      list.push((last = { topic: r.topic, partition: p, indices: [], records: [] }));
-      sizes.set(key, 0);
+    const t = byTopic.get(r.topic)!;
+    const p = partitioner.partition(client, r, t.partitions);
+    let part = t.parts[p];
+    if (!part) {
+      part = t.parts[p] = { list: [{ topic: r.topic, partition: p, indices: [], records: [] }], size: 0 };
+      chunks.set(`${r.topic}:${p}`, part.list);
     }
-    sizes.set(key, (sizes.get(key) ?? 0) + size);
+    const size = sizeOf(r);
+    let last = part.list[part.list.length - 1];
+    if (last.records.length > 0 && part.size + size > MAX_BATCH_BYTES) {
+      part.list.push((last = { topic: r.topic, partition: p, indices: [], records: [] }));
+      part.size = 0;
+    }
+    part.size += size;
     last.indices.push(i);
     last.records.push(r);
   }
