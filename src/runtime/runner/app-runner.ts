@@ -79,6 +79,8 @@ export class AppRunner {
   private membership: StreamsMembership | null = null;
   /** The group's latest view: per instance endpoint, its active and standby tasks (query routing). */
   hosts: TaskAssignment['hosts'] = [];
+  /** Partitions (tasks) per sub-topology id, once started (query routing: a key's task). */
+  partitions: ReadonlyMap<number, number> = new Map();
   private lastTail = 0;
 
   /** This thread's share of the record cache, for all its tasks' stores (see cacheShare). */
@@ -101,6 +103,7 @@ export class AppRunner {
     const { log, topology, config } = this.o;
     const appId = config.applicationId;
     const plan = await planTopics(log, topology, appId, this.o.createTopics);
+    this.partitions = new Map([...plan.subtopologies].map(([id, p]) => [id, p.partitions]));
     const isolation: Isolation = this.eos ? 'read_committed' : 'read_uncommitted';
     this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
     await this.global?.bootstrap(log, plan.globalTopics, isolation);

@@ -1,0 +1,57 @@
+/**
+ * Which instance owns a key of a store (Kafka Streams' KafkaStreams.queryMetadataForKey): the key serialized with
+ * the store's key serde, its partition as the default partitioner picks it (murmur2) over the partition count of
+ * the store's sub-topology, its task `<sub-topology>_<partition>`, and the instances (applicationServer endpoints)
+ * where the group put that task active and standby. Window and session stores: the same on the plain key.
+ */
+import type { Topology } from '../topology/topology.ts';
+import type { TaskAssignment } from '../log-client/membership.ts';
+import { partitionForKey } from '../log-client/murmur2.ts';
+import type { KeyQueryMetadata } from './app.ts';
+import type { RoutingView, StoreInfo } from './introspect.ts';
+
+export type { RoutingView };
+
+/**
+ * The view when routing applies: this instance has an applicationServer and the group gave it hosts (on Kafka);
+ * null otherwise (the built-in log, or no applicationServer): then this instance answers every query itself.
+ */
+export function routingView(self: string | null, hosts: TaskAssignment['hosts'], partitions: ReadonlyMap<number, number>): RoutingView | null {
+  return self !== null && hosts.length > 0 ? { self, hosts, partitions } : null;
+}
+
+/** The sub-topology (tasks) holding a store; null for a global store (every instance has all of it). */
+export function storeSubtopology(topology: Topology, store: string): number | null {
+  const sub = topology.subtopologies.find((s) => !s.global && s.stores.includes(store));
+  if (sub) return sub.id;
+  if (topology.subtopologies.some((s) => s.global && s.stores.includes(store)) || topology.stores.get(store)?.global) return null;
+  throw new Error(`queryMetadataForKey: no store '${store}' in this app; stores: [${[...topology.stores.keys()].join(', ')}].`);
+}
+
+/** The key's owner; null when routing does not apply (see routingView). */
+export function keyQueryMetadata(topology: Topology, view: RoutingView | null, stores: StoreInfo[], store: string, key: unknown): KeyQueryMetadata | null {
+  const info = stores.find((s) => s.name === store);
+  if (!info) throw new Error(`queryMetadataForKey: no store '${store}' in this app; stores: [${stores.map((s) => s.name).join(', ')}].`);
+  if (view === null) return null;
+  const sub = storeSubtopology(topology, info.name);
+  if (sub === null) return { activeHost: view.self, standbyHosts: [], partition: -1 };
+  const n = view.partitions.get(sub);
+  if (n === undefined) return { activeHost: null, standbyHosts: [], partition: -1 };
+  const bytes = info.keySerde.serialize(key);
+  if (bytes === null) throw new Error(`queryMetadataForKey('${info.name}'): the store's key serde turned the key into null; a null key has no partition.`);
+  const partition = partitionForKey(bytes, n);
+  const task = `${sub}_${partition}`;
+  return {
+    activeHost: view.hosts.find((h) => h.active.includes(task))?.endpoint ?? null,
+    standbyHosts: view.hosts.filter((h) => h.standby.includes(task)).map((h) => h.endpoint),
+    partition,
+  };
+}
+
+/** The endpoints with an active task of the store's sub-topology (Kafka's streamsMetadataForStore), sorted. */
+export function storeHosts(topology: Topology, view: RoutingView, store: string): string[] {
+  const sub = storeSubtopology(topology, store);
+  if (sub === null) return [view.self];
+  const prefix = `${sub}_`;
+  return view.hosts.filter((h) => h.active.some((t) => t.startsWith(prefix))).map((h) => h.endpoint).sort();
+}
