@@ -16,7 +16,7 @@ import { readRows, type Row, type StoreRead } from '../runtime/stores/query-rows
 import { HttpError } from './errors.ts';
 import { errorText, forwardQuery, type RemoteAnswer } from './forward.ts';
 import { queryUrl } from './query-cli.ts';
-import { storeHosts, type RoutingView } from '../app/key-owner.ts';
+import { keyQueryMetadata, storeHosts, type RoutingView } from '../app/key-owner.ts';
 
 export type { Row };
 
@@ -142,9 +142,10 @@ export class QueryRouter {
   /** null: this instance answers the key; else the owner's answer. 503 while the owner is unknown. */
   private async owner(q: Extract<Query, { key: string }>, key: unknown, ctx: QueryContext): Promise<Answer | null> {
     if (ctx.local) return null;
-    const running = this.running();
-    const view = this.routing();
-    const meta = view && running.queryMetadataForKey ? running.queryMetadataForKey(q.store, key) : null;
+    const i = introspect(this.running());
+    const view = i.routing?.() ?? null;
+    // what RunningApp.queryMetadataForKey answers, from the same view
+    const meta = view && keyQueryMetadata(i.topology, view, i.stores(), q.store, key);
     if (!view || !meta || meta.activeHost === view.self) return null;
     if (meta.activeHost === null) {
       throw new HttpError(503, `the instance that owns key ${q.key} of store '${q.store}' (partition ${meta.partition}) is not known right now: the group is rebalancing, or that instance runs without applicationServer. Retry shortly.`);
