@@ -17,7 +17,20 @@ export type { RoutingView };
  * null otherwise (the built-in log, or no applicationServer): then this instance answers every query itself.
  */
 export function routingView(self: string | null, hosts: TaskAssignment['hosts'], partitions: ReadonlyMap<number, number>): RoutingView | null {
-  return self !== null && hosts.length > 0 ? { self, hosts, partitions } : null;
+  return self !== null && hosts.length > 0 ? { self, hosts: byEndpoint(hosts), partitions } : null;
+}
+
+/** One entry per endpoint (the streams protocol lists each member, so an instance with several threads repeats). */
+function byEndpoint(hosts: TaskAssignment['hosts']): TaskAssignment['hosts'] {
+  if (new Set(hosts.map((h) => h.endpoint)).size === hosts.length) return hosts;
+  const m = new Map<string, { active: Set<string>; standby: Set<string> }>();
+  for (const h of hosts) {
+    const e = m.get(h.endpoint) ?? m.set(h.endpoint, { active: new Set(), standby: new Set() }).get(h.endpoint)!;
+    for (const t of h.active) e.active.add(t);
+    for (const t of h.standby) e.standby.add(t);
+  }
+  const sorted = (s: Set<string>) => [...s].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return [...m].map(([endpoint, e]) => ({ endpoint, active: sorted(e.active), standby: sorted(e.standby) }));
 }
 
 /** The sub-topology (tasks) holding a store; null for a global store (every instance has all of it). */

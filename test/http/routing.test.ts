@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogStore, partitionForKey, serdes, type RunningApp } from '../../src/index.ts';
 import { introspect, registerIntrospection, type RoutingView } from '../../src/app/introspect.ts';
-import { keyQueryMetadata } from '../../src/app/key-owner.ts';
+import { keyQueryMetadata, routingView } from '../../src/app/key-owner.ts';
 import { queryUrl, runQuery } from '../../src/http/query-cli.ts';
 import app, { type Click } from './app.ts';
 
@@ -197,6 +197,14 @@ describe('keyQueryMetadata (RunningApp.queryMetadataForKey)', () => {
     expect(page.partition).toBe(partitionForKey(serdes.int32().serialize(7)!, 4));
     expect(keyQueryMetadata(topology, null, i.stores(), 'clicks-per-user', 'alice')).toBeNull();
     expect(() => keyQueryMetadata(topology, v, i.stores(), 'nope', 'alice')).toThrow(/no store 'nope' in this app; stores: \[clicks-per-user/);
+    // the streams protocol lists each member: an instance with two threads appears twice and is merged
+    const merged = routingView('a:1', [
+      { endpoint: 'a:1', active: ['0_1', '1_0'], standby: [] }, { endpoint: 'b:1', active: ['0_2'], standby: ['0_1'] },
+      { endpoint: 'a:1', active: ['0_0'], standby: ['0_2'] },
+    ], new Map([[0, 4]]))!;
+    expect(merged.hosts).toEqual([{ endpoint: 'a:1', active: ['0_0', '0_1', '1_0'], standby: ['0_2'] }, { endpoint: 'b:1', active: ['0_2'], standby: ['0_1'] }]);
+    expect(routingView(null, merged.hosts, new Map())).toBeNull();
+    expect(routingView('a:1', [], new Map())).toBeNull();
     // the running app on the built-in log: no group, every key is its own
     expect(inst.a.running.queryMetadataForKey!('clicks-per-user', 'alice')).toBeNull();
   });

@@ -1,6 +1,6 @@
 /**
  * Query routing on a real broker (issue #13, API.md section 8): two instances of one app (`streams-run --http
- * --config applicationServer=...`, classic group protocol; one with 2 stream threads) share the 4 tasks of each
+ * --config applicationServer=...`, classic and streams group protocols; one with 2 stream threads) share the 4 tasks of each
  * sub-topology; every key of both stores (one on the source's sub-topology, one behind a repartition topic) is
  * answered correctly by either instance, with fetch and with `streams-run query --http`, and a range asked of one
  * instance has every row. ?local=true shows that the other instance's keys really were forwarded.
@@ -9,13 +9,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { AppProcess, cli, until } from '../runtime/proc.ts';
 import { kcatProduce } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
-const run = `qr${Date.now().toString(36)}`;
-const env = { TRIBUTARY_ROUTING_RUN: run };
+const stamp = `qr${Date.now().toString(36)}`;
 const COLORS = ['red', 'green', 'blue', 'amber', 'teal', 'plum'];
 const USERS = Array.from({ length: 24 }, (_, i) => `user-${i}`);
 // user-i sends i % 3 + 1 records, colors in turn
@@ -36,11 +35,11 @@ function freePort(): Promise<number> {
 interface Instance { p: AppProcess; url: string; dir: string }
 const instances: Instance[] = [];
 
-async function start(extra: string[] = []): Promise<Instance> {
+async function start(run: string, protocol: string, extra: string[] = []): Promise<Instance> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${run}-`));
   const p = new AppProcess(['test/kafka/apps/routing-app.ts', '--bootstrap', bootstrap, '--state-dir', dir, '--http', `127.0.0.1:${port}`,
-    '--config', `applicationServer=127.0.0.1:${port}`, '--config', 'groupProtocol=classic', '--config', 'sessionTimeoutMs=6000', '--status-interval', '0', ...extra], env);
+    '--config', `applicationServer=127.0.0.1:${port}`, '--config', `groupProtocol=${protocol}`, '--config', 'sessionTimeoutMs=6000', '--status-interval', '0', ...extra], { TRIBUTARY_ROUTING_RUN: run });
   const i = { p, url: `http://127.0.0.1:${port}`, dir };
   instances.push(i);
   return i;
@@ -62,26 +61,24 @@ async function allAnswered(i: Instance): Promise<boolean> {
   return true;
 }
 
-beforeAll(async () => {
-  const made = await cli(['topics', 'create', `${run}-in`, '-p', '4', '--bootstrap', bootstrap]);
-  expect(made.code, made.stderr).toBe(0);
-  kcatProduce(bootstrap, `${run}-in`, records); // murmur2 by key, as Java's default partitioner
-});
-
-afterAll(async () => {
-  for (const i of instances) {
+afterEach(async () => {
+  for (const i of instances.splice(0)) {
     i.p.kill('SIGTERM');
     await i.p.exited;
     fs.rmSync(i.dir, { recursive: true, force: true });
   }
 });
 
-describe('interactive queries routed to the owning instance (classic protocol, 4 partitions)', () => {
-  it('either instance answers every key of both stores; a range has every row', async () => {
+describe('interactive queries routed to the owning instance (4 partitions)', () => {
+  it.each(['classic', 'streams'])('%s protocol: either instance answers every key of both stores; a range has every row', async (protocol) => {
+    const run = `${stamp}-${protocol}`;
+    const made = await cli(['topics', 'create', `${run}-in`, '-p', '4', '--bootstrap', bootstrap]);
+    expect(made.code, made.stderr).toBe(0);
+    kcatProduce(bootstrap, `${run}-in`, records); // murmur2 by key, as Java's default partitioner
     // a runs 2 stream threads (2 group members; the hosts reach its HTTP server from worker threads), b one
-    const a = await start(['--threads', '2']);
+    const a = await start(run, protocol, ['--threads', '2']);
     await a.p.waitFor('running on Kafka', 60_000);
-    const b = await start();
+    const b = await start(run, protocol);
     await b.p.waitFor('running on Kafka', 60_000);
     // both in the group's view (3 members: a's 2 threads and b) with the 8 tasks of sub-topologies 0 and 1, then every key counted
     const split = async () => {
