@@ -30,6 +30,7 @@ export function forwardQuery(endpoint: string, path: string, from: string, token
       return;
     }
     const req = http.get(url, { headers, timeout: timeoutMs }, (res) => {
+      req.setTimeout(0); // the timeout is for the answer to start: a streamed range goes at the pace of our client
       resolve({ endpoint, status: res.statusCode ?? 502, contentType: String(res.headers['content-type'] ?? 'application/json'), body: res });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));

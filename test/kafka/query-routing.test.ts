@@ -3,7 +3,8 @@
  * --config applicationServer=...`, classic and streams group protocols; one with 2 stream threads) share the 4 tasks of each
  * sub-topology; every key of both stores (one on the source's sub-topology, one behind a repartition topic) is
  * answered correctly by either instance, with fetch and with `streams-run query --http`, and a range asked of one
- * instance has every row. ?local=true shows that the other instance's keys really were forwarded.
+ * instance has every row. ?local=true shows that the other instance's keys really were forwarded. When one instance
+ * stops, the other takes its tasks over and answers every key itself.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -121,5 +122,11 @@ describe('interactive queries routed to the owning instance (4 partitions)', () 
     const range = await cli(['query', 'per-key', '--http', a.url]);
     expect(range.code, range.stderr).toBe(0);
     expect(range.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { key: string }).key).sort()).toEqual([...USERS].sort());
+
+    // b stops (leaves the group): a takes its tasks over from the changelogs and answers every key itself
+    b.p.kill('SIGTERM');
+    expect((await b.p.exited).code).toBe(0);
+    await until(async () => (await allAnswered(a)) && ((await getJson(`${a.url}/stores`)).body as { instances: unknown[] }).instances.length === 1, 40_000, 'a alone answers every key');
+    expect(((await getJson(`${a.url}/stores/per-key?local=true`)).body as unknown[]).length).toBe(USERS.length);
   });
 });
