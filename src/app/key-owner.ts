@@ -68,3 +68,11 @@ export function storeHosts(topology: Topology, view: RoutingView, store: string)
   const prefix = `${sub}_`;
   return view.hosts.filter((h) => h.active.some((t) => t.startsWith(prefix))).map((h) => h.endpoint).sort();
 }
+
+/** The tasks of the store's sub-topology that no instance has active (a range over all instances would miss them). */
+export function unassignedTasks(topology: Topology, view: RoutingView, store: string): string[] {
+  const sub = storeSubtopology(topology, store);
+  if (sub === null) return [];
+  const active = new Set(view.hosts.flatMap((h) => h.active));
+  return Array.from({ length: view.partitions.get(sub) ?? 0 }, (_, p) => `${sub}_${p}`).filter((t) => !active.has(t));
+}

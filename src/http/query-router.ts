@@ -16,7 +16,7 @@ import { readRows, type Row, type StoreRead } from '../runtime/stores/query-rows
 import { HttpError } from './errors.ts';
 import { errorText, forwardQuery, type RemoteAnswer } from './forward.ts';
 import { queryUrl } from './query-cli.ts';
-import { keyQueryMetadata, storeHosts, type RoutingView } from '../app/key-owner.ts';
+import { keyQueryMetadata, storeHosts, unassignedTasks, type RoutingView } from '../app/key-owner.ts';
 
 export type { Row };
 
@@ -160,14 +160,19 @@ export class QueryRouter {
   private async others(q: Extract<Query, { type: 'range' }>): Promise<RemoteAnswer[]> {
     const view = this.routing();
     if (!view) return [];
-    const endpoints = storeHosts(introspect(this.running()).topology, view, q.store).filter((e) => e !== view.self);
+    const topology = introspect(this.running()).topology;
+    const orphans = unassignedTasks(topology, view, q.store);
+    if (orphans.length) {
+      throw new HttpError(503, `no instance has task${orphans.length > 1 ? 's' : ''} ${orphans.join(', ')} of store '${q.store}' right now (the group is rebalancing, or an instance runs without applicationServer), so a range over every instance would miss rows: retry shortly (?local=true answers this instance's rows only).`);
+    }
+    const endpoints = storeHosts(topology, view, q.store).filter((e) => e !== view.self);
     const settled = await Promise.allSettled(endpoints.map((e) => forwardQuery(e, this.path(q), view.self, this.options.authToken)));
     const ok = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     const refused = ok.find((a) => a.status !== 200);
     if (failed || refused) {
-      for (const a of ok) a.body.destroy();
       const why = failed ? (failed.reason as Error).message : `instance ${refused!.endpoint} answered ${refused!.status}: ${await errorText(refused!)}`;
+      for (const a of ok) a.body.destroy();
       throw new HttpError(502, `the range over every instance of store '${q.store}' is incomplete: ${why} (?local=true answers this instance's rows only).`);
     }
     return ok;

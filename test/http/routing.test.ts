@@ -142,6 +142,11 @@ describe('query routing over instances (fake group view)', () => {
       const r = await get('a', `/stores/clicks-per-user/keys/${u3}`);
       expect(r.status).toBe(503);
       expect(((await r.json()) as { error: string }).error).toMatch(new RegExp(`owns key ${u3} of store 'clicks-per-user' \\(partition 3\\) is not known right now: the group is rebalancing`));
+      // a range would miss partition 3's rows: 503 too, pointing to ?local=true, which still answers
+      const range = await get('a', '/stores/clicks-per-user');
+      expect(range.status).toBe(503);
+      expect(((await range.json()) as { error: string }).error).toMatch(/no instance has tasks? .*0_3.* of store 'clicks-per-user' right now .*\?local=true answers this instance's rows only/);
+      expect((await get('a', '/stores/clicks-per-user?local=true')).status).toBe(200);
       // a thinks b owns partition 2, b thinks a does: b answers a's forwarded request with 503 and a passes it back
       views.b = view('b', { a: ['0', '1', '2'], b: ['3'] });
       const loop = await get('a', `/stores/clicks-per-user/keys/${u2}`);
