@@ -24,7 +24,7 @@ export type { Consumed, Produced, Grouped, Materialized, Named, RepartitionOptio
 export { Topology } from './topology/topology.ts';
 export { TimeWindows, SlidingWindows, SessionWindows, JoinWindows, EmitStrategy, BufferConfig, Suppressed } from './windowing/index.ts';
 export { defineApp } from './app/define-app.ts';
-export type { App, AppDefinition, RunningApp, StartOptions } from './app/app.ts';
+export type { App, AppDefinition, RunningApp, StartOptions, KeyQueryMetadata } from './app/app.ts';
 export type { TaskInfo } from './app/tasks.ts';
 export type { RestoreProgress } from './runtime/runner/restore.ts';
 import './http/register.ts'; // lets app.start({ http }) serve (API.md section 8)

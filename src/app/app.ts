@@ -38,8 +38,23 @@ export interface RunningApp {
   error(): unknown;
   /** Finishes the current batch, commits, closes stores and the log. */
   close(): Promise<void>;
+  /**
+   * Which instance owns `key` of store `name` (Kafka's queryMetadataForKey): on Kafka with `applicationServer`,
+   * the endpoint of its active task (null while the group rebalances) and of its standbys; null when this instance
+   * answers every key itself (the built-in log, or no applicationServer). The HTTP endpoints route with it.
+   */
+  queryMetadataForKey?(name: string, key: unknown): KeyQueryMetadata | null;
   /** The HTTP server's base URL when started with `http`. */
   readonly httpUrl?: string;
+}
+
+/** Kafka's KeyQueryMetadata: where a key's task runs. Hosts are `applicationServer` strings (host:port). */
+export interface KeyQueryMetadata {
+  /** The instance with the key's active task; null while unknown (rebalancing, or that instance has no applicationServer). */
+  readonly activeHost: string | null;
+  readonly standbyHosts: readonly string[];
+  /** The key's partition of the store's sub-topology (-1 for a global store: every instance has it all). */
+  readonly partition: number;
 }
 
 export interface App {

@@ -13,6 +13,7 @@ import { bindDefaultSerde } from '../serdes/deferred.ts';
 import type { StoreHandle } from '../runtime/stores/stores.ts';
 import type { Row, StoreRead } from '../runtime/stores/query-rows.ts';
 import type { RunnerDetail } from '../runtime/runner/introspect.ts';
+import type { TaskAssignment } from '../log-client/membership.ts';
 
 export type { RunnerDetail, TaskDetail } from '../runtime/runner/introspect.ts';
 
@@ -22,6 +23,16 @@ export interface StoreInfo {
   keySerde: Serde<unknown>;
   valueSerde: Serde<unknown>;
   global: boolean;
+}
+
+/** The group's latest view as this instance knows it (Kafka's StreamsMetadataState). */
+export interface RoutingView {
+  /** This instance's applicationServer (host:port). */
+  readonly self: string;
+  /** Per endpoint, its active and standby task ids (the latest assignment's `hosts`). */
+  readonly hosts: TaskAssignment['hosts'];
+  /** Partitions (tasks) per sub-topology id. */
+  readonly partitions: ReadonlyMap<number, number>;
 }
 
 export interface AppIntrospection {
@@ -34,6 +45,8 @@ export interface AppIntrospection {
   readThreads?(q: StoreRead): AsyncIterable<Row>;
   /** One entry per stream thread. */
   details(): RunnerDetail[];
+  /** The group's view for query routing (key-owner.ts); absent or null: this instance answers every query. */
+  routing?(): RoutingView | null;
   /** Fresh lag per input partition. */
   lag(): Promise<Record<string, number>>;
 }

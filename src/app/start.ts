@@ -13,6 +13,7 @@ import { startThreads } from './threads.ts';
 import type { RestoreProgress } from '../runtime/runner/restore.ts';
 import { registerIntrospection, storeInfos } from './introspect.ts';
 import { taskInfos } from './tasks.ts';
+import { keyQueryMetadata, routingView } from './key-owner.ts';
 import { httpServerFactory, type HttpAttachment } from './http-hook.ts';
 
 export interface StartExtras {
@@ -91,6 +92,7 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
   }
   let closed = false;
   const observers = new ObserverRegistry();
+  const routing = () => routingView(config.applicationServer, runner.hosts, runner.partitions);
   const running = {
     applicationId: app.applicationId,
     store: <S>(name: string) => runner.store(name) as S,
@@ -98,6 +100,7 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
     tasks: () => taskInfos([runner.taskStates()]),
     lag: () => runner.lag(),
     error: () => runner.error,
+    queryMetadataForKey: (name: string, key: unknown) => keyQueryMetadata(topology, routing(), storeInfos(app, config), name, key),
     observe: (topic: string, o?: ObserveOptions<unknown, unknown>) => observeTopic(log, topic, o, observers),
     async close() {
       if (closed) return;
@@ -111,7 +114,7 @@ async function startLocal(app: App, options: StartOptions & StartExtras): Promis
     },
   } as RunningApp;
   return registerIntrospection(running, {
-    topology, threads: 1, stores: () => storeInfos(app, config), details: () => [runner.detail()], lag: () => runner.lag(),
+    topology, threads: 1, stores: () => storeInfos(app, config), details: () => [runner.detail()], lag: () => runner.lag(), routing,
     handles: (name) => {
       try {
         return runner.store(name).handles;

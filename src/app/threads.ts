@@ -21,6 +21,8 @@ import { registerIntrospection, storeInfos, type RunnerDetail } from './introspe
 import { taskInfos } from './tasks.ts';
 import type { Row, StoreRead } from '../runtime/stores/query-rows.ts';
 import { resolveConfig } from '../runtime/config.ts';
+import type { TaskAssignment } from '../log-client/membership.ts';
+import { keyQueryMetadata, routingView } from './key-owner.ts';
 
 export interface ThreadsOptions {
   app: App;
@@ -41,6 +43,7 @@ interface Msg {
   type: string; metrics?: RunnerMetrics; detail?: RunnerDetail; message?: string; fatal?: boolean; line?: string; progress?: RestoreProgress;
   record?: DroppedRecord; level?: 'error' | 'warn' | 'info' | 'debug'; fields?: Record<string, unknown>;
   id?: number; rows?: Row[]; error?: string;
+  hosts?: TaskAssignment['hosts'];
 }
 
 export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
@@ -54,6 +57,9 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const details: Array<RunnerDetail | null> = groups.map(() => null);
   const latencies: number[][] = groups.map(() => []);
   let failure: Error | null = null;
+  // query routing: the group's latest view, as the thread that saw the latest assignment reported it
+  let hosts: TaskAssignment['hosts'] = [];
+  const partitions = new Map([...plan.subtopologies].map(([id, p]) => [id, p.partitions]));
   const workers = groups.map((ids, thread) => {
     const base = { appModule: o.appModule, dataDir: o.dataDir, stateDir: o.stateDir, overrides: o.overrides, forwardDropped: o.onDroppedRecord !== undefined, taskIds: ids, thread };
     if (members) return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { ...base, logPort: null } satisfies WorkerInput });
@@ -87,6 +93,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   const closed = workers.map((w, i) => new Promise<void>((resolve) => {
     w.on('message', (m: Msg) => {
       if (m.type === 'metrics' || m.type === 'closed') metrics[i] = m.metrics ?? metrics[i];
+      if (m.hosts) hosts = m.hosts;
       if (m.detail) {
         details[i] = m.detail;
         if (latencies[i].length < 10_000) latencies[i].push(...m.detail.commitLatenciesMs);
@@ -108,6 +115,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
   await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
     const onMsg = (m: Msg) => {
       if (m.type === 'started') {
+        if (m.hosts?.length) hosts = m.hosts;
         w.off('message', onMsg);
         resolve();
       } else if (m.type === 'error' && m.fatal) {
@@ -121,6 +129,8 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
     throw e;
   });
   const observers = new ObserverRegistry();
+  const config = resolveConfig(o.app.applicationId, { ...o.app.config, ...o.overrides });
+  const routing = () => routingView(config.applicationServer, hosts, partitions);
   const running: RunningApp = {
     applicationId: o.app.applicationId,
     store(name: string): never {
@@ -144,6 +154,7 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       return Object.assign({}, ...metrics.map((m) => m?.lag ?? {})) as Record<string, number>;
     },
     error: () => failure,
+    queryMetadataForKey: (name: string, key: unknown) => keyQueryMetadata(topology, routing(), storeInfos(o.app, config), name, key),
     observe: <K, V>(topic: string, opts?: ObserveOptions<K, V>) => observeTopic(o.log, topic, opts, observers),
     async close() {
       observers.closeAll();
@@ -155,9 +166,8 @@ export async function startThreads(o: ThreadsOptions): Promise<RunningApp> {
       await o.log.close();
     },
   };
-  const config = resolveConfig(o.app.applicationId, { ...o.app.config, ...o.overrides });
   return registerIntrospection(running, {
-    topology, threads: groups.length, stores: () => storeInfos(o.app, config), handles: () => null, readThreads,
+    topology, threads: groups.length, stores: () => storeInfos(o.app, config), handles: () => null, readThreads, routing,
     lag: () => running.lag(),
     details: () => details.flatMap((d, i) => {
       if (!d) return [];

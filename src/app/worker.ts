@@ -3,7 +3,8 @@
  * itself, reaches the log through a MessagePort served by the main thread (serveLogOverPort) and runs only its tasks.
  * On Kafka (no port given) it opens its own connection to the cluster with the app's settings instead, so that it is
  * a group member of its own and the group gives it its tasks.
- * Messages to the parent: started | metrics | log | restore | dropped | error | closed; from the parent: close.
+ * Messages to the parent: started | metrics | log | restore | dropped | error | closed (started and metrics carry the
+ * group's `hosts` for query routing when they changed); from the parent: close.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { logOverPort } from '../log-store/remote/thread-port.ts';
@@ -47,9 +48,13 @@ try {
     onRestore: (p) => post({ type: 'restore', progress: p }),
   });
   await runner.start();
-  post({ type: 'started', tasks: input.taskIds });
+  // the group's view for query routing (KafkaStreams.queryMetadataForKey in the main thread): sent when it changes
+  let hosts = runner.hosts;
+  post({ type: 'started', tasks: input.taskIds, hosts });
   const timer = setInterval(() => {
-    post({ type: 'metrics', metrics: runner.metrics(), detail: runner.detail() });
+    const changed = runner.hosts !== hosts;
+    hosts = runner.hosts;
+    post({ type: 'metrics', metrics: runner.metrics(), detail: runner.detail(), ...(changed ? { hosts } : {}) });
     if (runner.error) post({ type: 'error', message: String((runner.error as Error).message ?? runner.error) });
   }, 200);
   port.on('message', (m: { type: string; id?: number; q?: StoreRead }) => {

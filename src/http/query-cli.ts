@@ -11,6 +11,8 @@ export interface QueryOptions {
   to?: string;
   windows?: boolean;
   sessions?: boolean;
+  /** Only the rows of the instance asked (no routing to other instances). */
+  local?: boolean;
   http: string;
   token?: string;
 }
@@ -24,6 +26,7 @@ export function queryUrl(base: string, store: string, key: string | undefined, o
   const url = new URL(p, root.endsWith('/') ? root : root + '/');
   if (o.from !== undefined) url.searchParams.set('from', o.from);
   if (o.to !== undefined) url.searchParams.set('to', o.to);
+  if (o.local) url.searchParams.set('local', 'true');
   return url;
 }
 
@@ -62,7 +65,8 @@ export function registerQuery(program: Command): void {
     .option('--to <k>', 'range end (a key, or a time for --windows)')
     .option('--windows', 'the key\'s windows (window stores)')
     .option('--sessions', 'the key\'s sessions (session stores)')
-    .option('--http <url>', 'the app\'s HTTP address', 'http://127.0.0.1:7070')
+    .option('--local', 'only the stores of the instance asked (by default, on Kafka with applicationServer, a key is answered by its owner and a range by every instance)')
+    .option('--http <url>', 'the app\'s HTTP address (any instance)', 'http://127.0.0.1:7070')
     .option('--token <t>', 'bearer token (httpAuthToken); default $TRIBUTARY_HTTP_TOKEN')
     .action(async (store: string, key: string | undefined, o: QueryOptions) => {
       await runQuery(queryUrl(o.http, store, key, o), o.token ?? process.env.TRIBUTARY_HTTP_TOKEN, process.stdout);

@@ -19,6 +19,7 @@ import { createRegistry } from './metrics.ts';
 import { PAGE_HTML } from './page.ts';
 import { QueryRouter } from './query-router.ts';
 import { respond } from './ndjson.ts';
+import { FORWARDED_HEADER } from './forward.ts';
 import { Sampler } from './sampler.ts';
 import { isLoopback } from './address.ts';
 
@@ -52,7 +53,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
   const sampler = new Sampler(intro, (ms) => observe(ms));
   const { registry, observeCommits } = createRegistry({ sampler, intro, restore: () => [...restore.values()] });
   observe = observeCommits;
-  const router = new QueryRouter(() => running);
+  const router = new QueryRouter(() => running, { authToken: o.authToken });
   const sse = new Set<http.ServerResponse>();
   const expected = o.authToken ? Buffer.from(o.authToken) : null;
 
@@ -101,17 +102,22 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServer>
       return json(res, 200, { applicationId: o.app.applicationId, dot: o.app.topology().describe({ format: 'dot' }), stores: running ? router.stores() : [] });
     }
     if (p === '/events') return events(req, res);
-    if (p === '/stores') return json(res, 200, { stores: router.stores() });
+    if (p === '/stores') {
+      const instances = router.instances();
+      return json(res, 200, { stores: router.stores(), ...(instances.length ? { instances } : {}) });
+    }
     const m = /^\/stores\/([^/]+)(?:\/keys\/([^/]+)(\/windows|\/sessions)?)?\/?$/.exec(p);
     if (!m) throw new HttpError(404, `no endpoint ${p}: see /stores, /stores/<store>/keys/<key>, /stores/<store>?from=&to=, /metrics, /health, /ready.`);
     const store = decode(m[1]);
     const key = m[2] === undefined ? undefined : decode(m[2]);
     const q = (n: string) => url.searchParams.get(n) ?? undefined;
+    // ?local=true: this instance's stores only; a request another instance forwarded is never forwarded again
+    const ctx = { local: q('local') === 'true', forwarded: req.headers[FORWARDED_HEADER] !== undefined };
     const answer = key === undefined
-      ? await router.lookup({ type: 'range', store, from: q('from'), to: q('to') })
-      : m[3] === '/windows' ? await router.lookup({ type: 'windows', store, key, from: q('from'), to: q('to') })
-        : m[3] === '/sessions' ? await router.lookup({ type: 'sessions', store, key })
-          : await router.lookup({ type: 'key', store, key });
+      ? await router.lookup({ type: 'range', store, from: q('from'), to: q('to') }, ctx)
+      : m[3] === '/windows' ? await router.lookup({ type: 'windows', store, key, from: q('from'), to: q('to') }, ctx)
+        : m[3] === '/sessions' ? await router.lookup({ type: 'sessions', store, key }, ctx)
+          : await router.lookup({ type: 'key', store, key }, ctx);
     return respond(req, res, answer);
   };
 

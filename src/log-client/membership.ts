@@ -79,6 +79,11 @@ export interface StreamsMembership {
   readonly lost: boolean;
   /** After applying an assignment: what the thread owns now (the streams protocol acknowledges revocations with it). */
   owned(tasks: OwnedTasks): void;
+  /**
+   * The group's latest endpoint → tasks view, when the protocol sends it between this member's assignments (the
+   * streams protocol); absent: the `hosts` of the last `poll` are the latest (classic: every member rejoins).
+   */
+  readonly hosts?: TaskAssignment['hosts'];
   /** Leaves the group (clean shutdown), so the others rebalance at once instead of after the session timeout. */
   leave(): Promise<void>;
 }

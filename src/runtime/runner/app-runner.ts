@@ -78,7 +78,14 @@ export class AppRunner {
   /** This thread's membership in the application's group, when the log spreads tasks (null: it owns its tasks). */
   private membership: StreamsMembership | null = null;
   /** The group's latest view: per instance endpoint, its active and standby tasks (query routing). */
-  hosts: TaskAssignment['hosts'] = [];
+  get hosts(): TaskAssignment['hosts'] {
+    // the streams protocol sends newer endpoint information between this member's own assignments
+    const live = this.membership?.hosts;
+    return live?.length ? live : this.assignedHosts;
+  }
+  private assignedHosts: TaskAssignment['hosts'] = [];
+  /** Partitions (tasks) per sub-topology id, once started (query routing: a key's task). */
+  partitions: ReadonlyMap<number, number> = new Map();
   private lastTail = 0;
 
   /** This thread's share of the record cache, for all its tasks' stores (see cacheShare). */
@@ -101,6 +108,7 @@ export class AppRunner {
     const { log, topology, config } = this.o;
     const appId = config.applicationId;
     const plan = await planTopics(log, topology, appId, this.o.createTopics);
+    this.partitions = new Map([...plan.subtopologies].map(([id, p]) => [id, p.partitions]));
     const isolation: Isolation = this.eos ? 'read_committed' : 'read_uncommitted';
     this.global = GlobalThread.create(topology, config, this.o.stateDir, this.storeOptions(), cacheShare(this.o), this.o.onLog);
     await this.global?.bootstrap(log, plan.globalTopics, isolation);
@@ -211,7 +219,7 @@ export class AppRunner {
       await tasks.createStandby(sub.id, sub.nodes, partition);
       created.push(`${id} (standby)`);
     }
-    this.hosts = a.hosts;
+    this.assignedHosts = a.hosts;
     this.o.onLog?.(`assignment: active [${a.active.join(', ')}], standby [${a.standby.join(', ')}]; closed [${closed.join(', ')}], created [${created.join(', ')}]`, 'info');
   }
 
