@@ -22,9 +22,20 @@ export interface RestoreProgress {
   done: boolean;
 }
 
+/** How long an active task's restore waits for a transaction that holds its changelog's last stable offset. */
+export const OPEN_TRANSACTION_WAIT_MS = 120_000;
+
+/**
+ * `waitForEnd` (an active task under exactly_once): a read_committed read that stops short of the end because a
+ * transaction is still open (a producer that died mid-transaction: the broker aborts it after its transaction
+ * timeout) waits for it instead of stopping there. Records committed after that transaction (by the owner that
+ * took over from the dead one) are past the last stable offset until then; a restore that stopped at it would
+ * miss them while the committed input offsets include them, and the task would count those inputs twice.
+ * Standbys (tailing) never wait: they read on later.
+ */
 export async function restoreStore(
   log: LogClient, handle: StoreHandle, topic: string, partition: number, from: number, isolation: Isolation,
-  onProgress?: (p: RestoreProgress) => void,
+  onProgress?: (p: RestoreProgress) => void, waitForEnd?: { onWait: (message: string) => void },
 ): Promise<number> {
   const restore = handle.internal.restore;
   if (!restore) throw new Error(`store '${handle.spec.name}' cannot be restored from its changelog (no restore method).`);
@@ -49,10 +60,22 @@ export async function restoreStore(
   const apply = (_offset: number, timestamp: number, key: Uint8Array | null, value: Uint8Array | null): void => {
     if (key !== null) restore.call(handle.internal, key, value, timestamp);
   };
+  let waitingSince = 0;
   while (offset < end) {
     const { count, next } = await readEach(log, { topic, partition }, offset, 20_000, isolation, apply);
     restored += count;
-    if (next <= offset) break;
+    if (next <= offset) {
+      if (!waitForEnd) break;
+      const now = Date.now();
+      if (waitingSince === 0) {
+        waitingSince = now;
+        waitForEnd.onWait(`restore of ${handle.spec.name} (${topic}-${partition}) waits at offset ${offset} of ${end} for a transaction still open there (a producer that stopped mid-transaction; the broker aborts it after its transaction timeout)`);
+      } else if (now - waitingSince > OPEN_TRANSACTION_WAIT_MS) {
+        throw new Error(`restore of ${handle.spec.name} (${topic}-${partition}): a transaction has held offset ${offset} (end ${end}) open for ${OPEN_TRANSACTION_WAIT_MS / 1000} s; check the broker's transaction timeouts (transaction.abort.timed.out.transaction.cleanup.interval.ms) and hanging transactions (kafka-transactions.sh find-hanging).`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
     offset = next;
     if (Date.now() - lastReport > 1000) report(false);
   }

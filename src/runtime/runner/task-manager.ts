@@ -101,7 +101,7 @@ export class TaskManager {
     this.standbys.delete(taskId);
     this.restoring = taskId;
     this.restoringStandby = false;
-    await this.restoreFrom(state, (topic) => state.changelogEnd.get(`${topic}-${state.task.partition}`) ?? 0, true);
+    await this.restoreFrom(state, (topic) => state.changelogEnd.get(`${topic}-${state.task.partition}`) ?? 0, true, true);
     await this.activate(state, topics);
   }
 
@@ -152,13 +152,14 @@ export class TaskManager {
     // Kafka's order: stores open, restore to the changelog's end, then processors initialize (seeing restored state).
     await task.initStores();
     // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
-    await this.restoreFrom(state, (topic, h) => (h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0), true);
+    await this.restoreFrom(state, (topic, h) => (h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0), true, active);
     if (!active) this.restoring = null;
     return state;
   }
 
   /** Restores every logged store of a task from `from` to its changelog's current end (progress reported when `report`). */
-  private async restoreFrom(state: ManagedTask, from: (topic: string, h: StoreHandle) => number, report: boolean): Promise<number> {
+  /** `active`: under exactly_once the restore waits for open transactions to reach the changelog's end (restore.ts). */
+  private async restoreFrom(state: ManagedTask, from: (topic: string, h: StoreHandle) => number, report: boolean, active = false): Promise<number> {
     const { config, log } = this.s;
     const partition = state.task.partition;
     let restored = 0;
@@ -170,7 +171,7 @@ export class TaskManager {
         if (!report) return;
         this.restoreProgress.set(`${p.topic}-${p.partition}`, p);
         this.s.onRestore?.(p);
-      });
+      }, active && this.eos ? { onWait: (m) => this.s.onLog?.(m) } : undefined);
       state.changelogEnd.set(`${topic}-${partition}`, end);
     }
     return restored;
