@@ -67,6 +67,8 @@ export abstract class ClassicGroup {
 
   private async doJoin(): Promise<Buffer> {
     if (this.timer) clearTimeout(this.timer);
+    let otherProtocolSince: number | null = null;
+    let otherProtocolLogged = false;
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new LogStoreError('CLOSED', `member ${this.memberId || '(none yet)'} of group '${this.groupId}' left the group: it cannot join again`);
       const { name, metadata } = this.protocol();
@@ -103,6 +105,17 @@ export abstract class ClassicGroup {
           || id === 'COORDINATOR_LOAD_IN_PROGRESS' || (id === null && isRetriable(e))) && attempt < 200) {
           if (id === 'NOT_COORDINATOR' || id === 'COORDINATOR_NOT_AVAILABLE' || id === null) this.client.forgetCoordinator(this.groupId);
           await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        // A group of this id under another protocol with live members (a streams group, or instances whose
+        // session has not expired yet): the broker replaces an empty one, so wait for it to empty for a while.
+        if (id === 'GROUP_ID_NOT_FOUND' && Date.now() - (otherProtocolSince ??= Date.now()) < this.o.sessionTimeoutMs + 60_000) {
+          if (!otherProtocolLogged) {
+            otherProtocolLogged = true;
+            this.o.onLog?.(`kafka: group '${this.groupId}' exists under another protocol with members (instances running with groupProtocol ` +
+              `'streams', or stopped ones whose session has not expired): waiting for it to empty (${describeError(e)}). Run every instance with the same groupProtocol.`);
+          }
+          await new Promise((r) => setTimeout(r, 2000));
           continue;
         }
         if (e instanceof LogStoreError) throw e;

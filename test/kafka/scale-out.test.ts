@@ -62,7 +62,7 @@ class Fleet {
       '--config', 'cacheMaxBytes=0', '--config', `sessionTimeoutMs=${SESSION_MS}`, '--config', 'commitIntervalMs=300',
       '--config', `groupProtocol=${this.protocol}`, '--config', `numStandbyReplicas=${this.standbys}`]);
     await p.waitFor('running on Kafka', 90_000);
-    expect(p.stderr).toContain(`(${this.protocol} protocol, ${this.standbys} standby replicas)`);
+    expect(p.stderr).toContain(`(${this.protocol} protocol: groupProtocol set by the app; ${this.standbys} standby replicas)`);
     this.running.push(p);
     return p;
   }
@@ -199,11 +199,14 @@ describe.each(PROTOCOLS)('several instances of one app on Kafka (%s protocol)', 
     await countFleet(protocol, 'at_least_once', 9, ['start', 'start', 'kill', 'start', 'term'], 1 - eosStandbys);
   });
 
-  it.runIf(FULL).each([
-    ['exactly_once', 0], ['exactly_once', 1], ['at_least_once', 0], ['at_least_once', 1],
-  ] as Array<[Guarantee, number]>)('3 instances, %s, %i standby (TRIBUTARY_SCALE_FULL=1)', async (guarantee, standbys) => {
-    await countFleet(protocol, guarantee, 11 + standbys, ['start', 'start', 'start', 'kill', 'start', 'term', 'kill', 'start', 'start', 'kill', 'term'], standbys);
-  });
+  // the 3-instance matrix exists only when asked for (a longer run than CI's Kafka budget allows), never as skipped tests
+  if (FULL) {
+    it.each([
+      ['exactly_once', 0], ['exactly_once', 1], ['at_least_once', 0], ['at_least_once', 1],
+    ] as Array<[Guarantee, number]>)('3 instances, %s, %i standby (TRIBUTARY_SCALE_FULL=1)', async (guarantee, standbys) => {
+      await countFleet(protocol, guarantee, 11 + standbys, ['start', 'start', 'start', 'kill', 'start', 'term', 'kill', 'start', 'start', 'kill', 'term'], standbys);
+    });
+  }
 
   it('a zombie (SIGSTOP past the session timeout, then SIGCONT) is fenced and duplicates nothing', async () => {
     const t0 = Date.now();

@@ -56,6 +56,8 @@ export class StreamsGroupMember implements StreamsMembership {
   private again = false;
   private waiters: Array<() => void> = [];
   private serverErrors = 0;
+  /** Since when heartbeats are refused because a classic group of this id has members. */
+  private classicSince: number | null = null;
   private configured = false;
 
   constructor(
@@ -262,6 +264,7 @@ export class StreamsGroupMember implements StreamsMembership {
     }
     this.epoch = res.memberEpoch;
     this.serverErrors = 0;
+    this.classicSince = null;
     if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
     if (epoch === 0) {
       this.onLog(`kafka: thread ${this.info.threadIndex} joined streams group '${this.groupId}' as ${this.memberId} (member epoch ${res.memberEpoch}, ` +
@@ -319,6 +322,21 @@ export class StreamsGroupMember implements StreamsMembership {
       this.schedule(2000);
       return;
     }
+    if (id === 'GROUP_ID_NOT_FOUND' && /not a streams group/i.test(res.errorMessage ?? '')) {
+      // A classic group of this id still has members (instances running with groupProtocol 'classic', or killed
+      // ones whose session has not expired yet): the broker turns an empty classic group into a streams group, so
+      // wait for it to empty, for up to the session timeout and a minute.
+      const now = Date.now();
+      this.classicSince ??= now;
+      if (now - this.classicSince < this.info.sessionTimeoutMs + 60_000) {
+        if (now === this.classicSince) {
+          this.onLog(`kafka: group '${this.groupId}' is a classic group with members (instances running with groupProtocol 'classic', or ` +
+            'stopped ones whose session has not expired): waiting for it to empty, then it becomes a streams group. Run every instance with the same groupProtocol.');
+        }
+        this.schedule(2000);
+        return;
+      }
+    }
     const hint: Record<string, string> = {
       GROUP_AUTHORIZATION_FAILED: `the principal needs READ on group '${this.groupId}'`,
       TOPIC_AUTHORIZATION_FAILED: 'the principal needs DESCRIBE (and CREATE for internal topics) on the topology\'s topics',
@@ -329,7 +347,7 @@ export class StreamsGroupMember implements StreamsMembership {
       GROUP_MAX_SIZE_REACHED: 'the group has group.streams.max.size members already',
       UNSUPPORTED_VERSION: 'the broker does not speak StreamsGroupHeartbeat v0: use groupProtocol \'classic\'',
       INVALID_REQUEST: 'the broker refused the heartbeat (is the streams protocol enabled: group.coordinator.rebalance.protocols includes streams?)',
-      GROUP_ID_NOT_FOUND: 'the group is not a streams group or is being deleted',
+      GROUP_ID_NOT_FOUND: `the group is not a streams group or is being deleted: run every instance with the same groupProtocol, or delete the group (kafka-groups.sh --delete --group ${this.groupId}) to switch protocols`,
     };
     this.fail(`the heartbeat of member ${this.memberId} of streams group '${this.groupId}' was refused: ${id}${detail}` +
       (hint[id] ? `: ${hint[id]}` : ''));
