@@ -62,7 +62,7 @@ class Fleet {
       '--config', 'cacheMaxBytes=0', '--config', `sessionTimeoutMs=${SESSION_MS}`, '--config', 'commitIntervalMs=300',
       '--config', `groupProtocol=${this.protocol}`, '--config', `numStandbyReplicas=${this.standbys}`]);
     await p.waitFor('running on Kafka', 90_000);
-    expect(p.stderr).toContain(`(${this.protocol} protocol, ${this.standbys} standby replicas)`);
+    expect(p.stderr).toMatch(new RegExp(`\\(${this.protocol} protocol: [^;\\n]*; ${this.standbys} standby replicas\\)`));
     this.running.push(p);
     return p;
   }
