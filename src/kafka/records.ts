@@ -16,6 +16,11 @@ export interface ProducerIdentity {
   producerId: bigint;
   epoch: number;
   sequences: Map<string, number>;
+  /**
+   * The previous produce call of this producer has encoded its batches (sequence numbers assigned) and written its
+   * requests: the next call waits for it before encoding (see produceRecords).
+   */
+  encoded?: Promise<void>;
 }
 
 const MAX_BATCH_BYTES = 900 * 1024;
@@ -78,6 +83,25 @@ export async function produceRecords(
   client: KafkaClient, partitioner: Partitioner, records: ProducerRecord[], id: ProducerIdentity | null,
   onPartitions?: (tps: Array<{ topic: string; partition: number }>) => Promise<void>,
 ): Promise<RecordMetadata[]> {
+  // Calls of one idempotent (transactional) producer encode in call order: sequence numbers are assigned when a call
+  // encodes its batches, after awaits (metadata, AddPartitionsToTxn and its retries) that may finish in any order.
+  // A later call that encoded first would take the lower sequence numbers, its batch would be appended first, and a
+  // changelog would hold one task's updates out of order (a restore then ends on an older value).
+  const previous = id?.encoded;
+  let encoded = (): void => undefined;
+  if (id) id.encoded = new Promise<void>((resolve) => { encoded = resolve; });
+  try {
+    if (previous) await previous;
+    return await encodeAndSend(client, partitioner, records, id, onPartitions, () => encoded());
+  } finally {
+    encoded();
+  }
+}
+
+async function encodeAndSend(
+  client: KafkaClient, partitioner: Partitioner, records: ProducerRecord[], id: ProducerIdentity | null,
+  onPartitions: ((tps: Array<{ topic: string; partition: number }>) => Promise<void>) | undefined, encoded: () => void,
+): Promise<RecordMetadata[]> {
   const now = Date.now();
   // The topics' metadata once per call (not an await per record), then the records grouped per partition without a
   // string key per record: per topic an array indexed by partition of that partition's chunks and open chunk size.
@@ -127,6 +151,7 @@ export async function produceRecords(
     }
     for (const { broker, chunks: group } of byLeader.values()) sends.push(sendRequest(client, broker, group, id, out, now));
   }
+  encoded();
   await Promise.all(sends);
   return out;
 }

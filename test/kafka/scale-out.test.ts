@@ -13,8 +13,10 @@
  *   joined records the test driver gives for the same input.
  * CI runs 2 instances and one configuration per case (about 3.5 minutes for both protocols). TRIBUTARY_SCALE_FULL=1
  * adds 3-instance sequences over the whole matrix (both guarantees x 0/1 standby); TRIBUTARY_SCALE_PROTOCOL=classic|
- * streams runs one protocol only. Open (issue #13): the full matrix's 3-instance classic exactly_once 1-standby case
- * failed in its one run (a word's counts repeated about 20 values after a move: a store one commit behind).
+ * streams runs one protocol only. The full matrix's 3-instance classic exactly_once 1-standby case once found two
+ * produce calls of one transactional producer encoded out of order (sequence numbers), so a changelog held a word's
+ * counts out of order and the next owner restored an older count (fixed in src/kafka/records.ts; unit test
+ * test/kafka-unit/records-order.test.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,7 +64,7 @@ class Fleet {
       '--config', 'cacheMaxBytes=0', '--config', `sessionTimeoutMs=${SESSION_MS}`, '--config', 'commitIntervalMs=300',
       '--config', `groupProtocol=${this.protocol}`, '--config', `numStandbyReplicas=${this.standbys}`]);
     await p.waitFor('running on Kafka', 90_000);
-    expect(p.stderr).toContain(`(${this.protocol} protocol: groupProtocol set by the app; ${this.standbys} standby replicas)`);
+    expect(p.stderr).toMatch(new RegExp(`\\(${this.protocol} protocol: [^;\\n]*; ${this.standbys} standby replicas\\)`));
     this.running.push(p);
     return p;
   }
