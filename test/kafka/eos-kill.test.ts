@@ -12,6 +12,7 @@ import { openKafkaLog } from '../../src/kafka/index.ts';
 import type { LogClient } from '../../src/log-store/index.ts';
 import { mulberry32 } from '../long/crash-lib.ts';
 import { AppProcess, sleep } from '../runtime/proc.ts';
+import { deleteGroup } from './delete-group.ts';
 import { kcatConsume } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -20,6 +21,7 @@ const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
 
 async function freshTopics(log: LogClient): Promise<void> {
+  await deleteGroup(bootstrap, 'crash-count');
   for (const t of await log.admin.listTopics()) if (t === 'crash-input' || t === 'crash-counts' || t.startsWith('crash-count-')) await log.admin.deleteTopic(t);
   await sleep(1000);
   await log.admin.createTopic('crash-input', { partitions: 2 });

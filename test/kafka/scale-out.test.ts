@@ -28,6 +28,7 @@ import type { LogClient } from '../../src/log-store/index.ts';
 import { mulberry32 } from '../long/crash-lib.ts';
 import { AppProcess, sleep, until } from '../runtime/proc.ts';
 import joinApp from './apps/join-scale-app.ts';
+import { deleteGroup } from './delete-group.ts';
 import { kcatConsume } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -42,6 +43,7 @@ type Guarantee = 'exactly_once' | 'at_least_once';
 type Step = 'start' | 'term' | 'kill';
 
 async function freshTopics(log: LogClient, app: string, topics: string[]): Promise<void> {
+  await deleteGroup(bootstrap, app);
   for (const t of await log.admin.listTopics()) if (topics.includes(t) || t.startsWith(`${app}-`)) await log.admin.deleteTopic(t);
   await sleep(1000);
   for (const t of topics) await log.admin.createTopic(t, { partitions: 4 });

@@ -349,8 +349,10 @@ export class StreamsGroupMember implements StreamsMembership {
       INVALID_REQUEST: 'the broker refused the heartbeat (is the streams protocol enabled: group.coordinator.rebalance.protocols includes streams?)',
       GROUP_ID_NOT_FOUND: `the group is not a streams group or is being deleted: run every instance with the same groupProtocol, or delete the group (kafka-groups.sh --delete --group ${this.groupId}) to switch protocols`,
     };
-    this.fail(`the heartbeat of member ${this.memberId} of streams group '${this.groupId}' was refused: ${id}${detail}` +
-      (hint[id] ? `: ${hint[id]}` : ''));
+    const topologyChanged = id === 'INVALID_REQUEST' && /topology update/i.test(res.errorMessage ?? '');
+    this.fail(`the heartbeat of member ${this.memberId} of streams group '${this.groupId}' was refused: ${id}${detail}` + (topologyChanged
+      ? `: the group was created with another topology (other sub-topologies or partition counts) and this broker cannot update it: stop every instance, then delete the group (kafka-streams-groups.sh --delete --group ${this.groupId}; its committed offsets go with it), or use a new applicationId, or groupProtocol 'classic'`
+      : (hint[id] ? `: ${hint[id]}` : '')));
   }
 
   private fail(message: string): void {
