@@ -7,6 +7,8 @@
 # Group and transaction timeouts are lowered for tests (KAFKA_TEST_TIMEOUTS=0 keeps the broker's defaults).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=props.sh
+. "$here/props.sh"
 cmd="${1:-}"
 dir="${2:-}"
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: broker.sh start|stop|restart DIR [PORT]" >&2; exit 2; }
@@ -61,29 +63,8 @@ advertised.listeners=PLAINTEXT://localhost:$port
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$dir/logs
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=${KAFKA_OFFSETS_PARTITIONS:-3}
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=${KAFKA_TXN_PARTITIONS:-3}
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-log.retention.ms=-1
 PROPS
-  if [ "${KAFKA_TEST_TIMEOUTS:-1}" = 1 ]; then
-    cat >> "$dir/server.properties" <<PROPS
-group.min.session.timeout.ms=500
-group.consumer.min.session.timeout.ms=500
-group.streams.min.session.timeout.ms=500
-group.streams.min.heartbeat.interval.ms=100
-group.streams.heartbeat.interval.ms=500
-group.streams.initial.rebalance.delay.ms=0
-group.streams.assignment.interval.ms=100
-transaction.abort.timed.out.transaction.cleanup.interval.ms=2000
-transaction.remove.expired.transaction.cleanup.interval.ms=5000
-log.cleaner.backoff.ms=1000
-PROPS
-  fi
+  single_node_props >> "$dir/server.properties"
   uuid="$(java -cp "$jars/*" kafka.tools.StorageTool random-uuid)"
   java -cp "$jars/*" kafka.tools.StorageTool format -t "$uuid" -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
     { cat "$dir/format.log" >&2; exit 1; }

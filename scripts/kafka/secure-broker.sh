@@ -14,6 +14,8 @@
 # (StandardAuthorizer, no ACL = denied): the tests grant alice and bob what they need with CreateAcls.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=props.sh
+. "$here/props.sh"
 cmd="${1:-}"
 dir="${2:-}"
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: secure-broker.sh start|stop DIR" >&2; exit 2; }
@@ -74,22 +76,8 @@ listener.name.sasl_ssl.plain.sasl.jaas.config=$jaas_plain
 listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=$jaas_scram
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$jaas_scram
 log.dirs=$dir/logs
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=${KAFKA_OFFSETS_PARTITIONS:-3}
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=${KAFKA_TXN_PARTITIONS:-3}
-group.initial.rebalance.delay.ms=0
-group.min.session.timeout.ms=500
-group.consumer.min.session.timeout.ms=500
-group.streams.min.session.timeout.ms=500
-group.streams.min.heartbeat.interval.ms=100
-group.streams.heartbeat.interval.ms=500
-group.streams.initial.rebalance.delay.ms=0
-group.streams.assignment.interval.ms=100
-auto.create.topics.enable=false
-log.retention.ms=-1
 PROPS
+  single_node_props >> "$dir/server.properties"
   uuid="$(java -cp "$jars/*" kafka.tools.StorageTool random-uuid)"
   scram=()
   for u in alice bob; do

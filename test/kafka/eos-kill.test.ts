@@ -9,10 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openKafkaLog } from '../../src/kafka/index.ts';
-import type { LogClient } from '../../src/log-store/index.ts';
 import { mulberry32 } from '../long/crash-lib.ts';
 import { AppProcess, sleep } from '../runtime/proc.ts';
-import { deleteGroup } from './delete-group.ts';
+import { freshApp } from './fresh-app.ts';
 import { kcatConsume } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -20,19 +19,11 @@ const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'the
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
 
-async function freshTopics(log: LogClient): Promise<void> {
-  await deleteGroup(bootstrap, 'crash-count');
-  for (const t of await log.admin.listTopics()) if (t === 'crash-input' || t === 'crash-counts' || t.startsWith('crash-count-')) await log.admin.deleteTopic(t);
-  await sleep(1000);
-  await log.admin.createTopic('crash-input', { partitions: 2 });
-  await log.admin.createTopic('crash-counts', { partitions: 2 });
-}
-
 /** Kills the count app 4 times while input arrives, runs it to the end; returns what was sent and kcat's counts per word. */
 async function killLoop(guarantee: 'exactly_once' | 'at_least_once', seed: number): Promise<{ sent: Map<string, number>; perWord: Map<string, number[]>; total: number }> {
   const rand = mulberry32(seed);
   const log = await openKafkaLog({ bootstrapServers: bootstrap });
-  await freshTopics(log);
+  await freshApp(log, bootstrap, 'crash-count', ['crash-input', 'crash-counts'], 2);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-eos-'));
   dirs.push(stateDir);
   const sent = new Map<string, number>();

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openKafkaLog } from '../../src/kafka/index.ts';
 import { processId } from '../../src/runtime/runner/process-id.ts';
 import { AppProcess, sleep } from '../runtime/proc.ts';
-import { deleteGroup } from './delete-group.ts';
+import { freshApp } from './fresh-app.ts';
 import { kcatConsume } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -20,11 +20,7 @@ afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: tr
 describe('a producer fenced by the broker under exactly_once', () => {
   it('loses its tasks, restores them and goes on: kcat read_committed sees every count once', async () => {
     const log = await openKafkaLog({ bootstrapServers: bootstrap });
-    await deleteGroup(bootstrap, 'crash-count');
-    for (const t of await log.admin.listTopics()) if (t === 'crash-input' || t === 'crash-counts' || t.startsWith('crash-count-')) await log.admin.deleteTopic(t);
-    await sleep(1000);
-    await log.admin.createTopic('crash-input', { partitions: 2 });
-    await log.admin.createTopic('crash-counts', { partitions: 2 });
+    await freshApp(log, bootstrap, 'crash-count', ['crash-input', 'crash-counts'], 2);
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-fenced-'));
     dirs.push(stateDir);
     const send = (from: number, n: number) => log.producer().sendBatch(Array.from({ length: n }, (_, i) => ({ topic: 'crash-input', key: `r${from + i}`, value: `w${(from + i) % 4}` })));

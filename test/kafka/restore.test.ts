@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openKafkaLog } from '../../src/kafka/index.ts';
 import type { LogClient } from '../../src/log-store/index.ts';
 import { AppProcess, sleep } from '../runtime/proc.ts';
-import { deleteGroup } from './delete-group.ts';
+import { freshApp } from './fresh-app.ts';
 import { kcatConsume } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -38,11 +38,7 @@ async function send(log: LogClient, from: number, n: number): Promise<void> {
 describe('restore from Kafka', () => {
   it('rebuilds the stores from the changelog when the state dir is deleted; a clean restart restores nothing', async () => {
     const log = await openKafkaLog({ bootstrapServers: bootstrap });
-    await deleteGroup(bootstrap, 'crash-count');
-    for (const t of await log.admin.listTopics()) if (t === 'crash-input' || t === 'crash-counts' || t.startsWith('crash-count-')) await log.admin.deleteTopic(t);
-    await sleep(1000);
-    await log.admin.createTopic('crash-input', { partitions: 2 });
-    await log.admin.createTopic('crash-counts', { partitions: 2 });
+    await freshApp(log, bootstrap, 'crash-count', ['crash-input', 'crash-counts'], 2);
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-restore-'));
     dirs.push(stateDir);
     const args = ['test/long/apps/count-app.ts', '--bootstrap', bootstrap, '--state-dir', stateDir, '--config', 'cacheMaxBytes=0', '--config', 'commitIntervalMs=200', '--config', 'sessionTimeoutMs=2000'];

@@ -28,7 +28,7 @@ import type { LogClient } from '../../src/log-store/index.ts';
 import { mulberry32 } from '../long/crash-lib.ts';
 import { AppProcess, sleep, until } from '../runtime/proc.ts';
 import joinApp from './apps/join-scale-app.ts';
-import { deleteGroup } from './delete-group.ts';
+import { freshApp } from './fresh-app.ts';
 import { kcatConsume } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -41,13 +41,6 @@ afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: tr
 
 type Guarantee = 'exactly_once' | 'at_least_once';
 type Step = 'start' | 'term' | 'kill';
-
-async function freshTopics(log: LogClient, app: string, topics: string[]): Promise<void> {
-  await deleteGroup(bootstrap, app);
-  for (const t of await log.admin.listTopics()) if (topics.includes(t) || t.startsWith(`${app}-`)) await log.admin.deleteTopic(t);
-  await sleep(1000);
-  for (const t of topics) await log.admin.createTopic(t, { partitions: 4 });
-}
 
 function stateDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-scale-'));
@@ -148,7 +141,7 @@ async function countFleet(protocol: string, guarantee: Guarantee, seed: number, 
   const t0 = Date.now();
   const rand = mulberry32(seed);
   const log = await openKafkaLog({ bootstrapServers: bootstrap });
-  await freshTopics(log, 'crash-count', ['crash-input', 'crash-counts']);
+  await freshApp(log, bootstrap, 'crash-count', ['crash-input', 'crash-counts'], 4);
   const feeder = wordFeeder(log, rand);
   const fleet = new Fleet('test/long/apps/count-app.ts', guarantee, protocol, standbys);
   try {
@@ -215,7 +208,7 @@ describe.each(PROTOCOLS)('several instances of one app on Kafka (%s protocol)', 
   it('a zombie (SIGSTOP past the session timeout, then SIGCONT) is fenced and duplicates nothing', async () => {
     const t0 = Date.now();
     const log = await openKafkaLog({ bootstrapServers: bootstrap });
-    await freshTopics(log, 'crash-count', ['crash-input', 'crash-counts']);
+    await freshApp(log, bootstrap, 'crash-count', ['crash-input', 'crash-counts'], 4);
     const feeder = wordFeeder(log, mulberry32(21));
     const fleet = new Fleet('test/long/apps/count-app.ts', 'exactly_once', protocol, 0);
     let perWord: Map<string, number[]>;
@@ -254,7 +247,7 @@ describe.each(PROTOCOLS)('several instances of one app on Kafka (%s protocol)', 
     const t0 = Date.now();
     const rand = mulberry32(31);
     const log = await openKafkaLog({ bootstrapServers: bootstrap });
-    await freshTopics(log, 'scale-join', ['scale-customers', 'scale-orders', 'scale-joined']);
+    await freshApp(log, bootstrap, 'scale-join', ['scale-customers', 'scale-orders', 'scale-joined'], 4);
     const producer = log.producer();
     // customers c0..c19 (c20..c24 never exist: their orders join nothing); c0..c4 renamed once before any order
     const customers: Array<[string, string]> = [];
