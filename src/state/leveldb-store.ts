@@ -37,6 +37,8 @@ const RESTORE_BATCH = 100_000;
  * that a restart after a crash wipes the stores and restores them from the changelog (both guarantees).
  */
 const SPILL_KEYS = 20_000;
+/** Least time between two key recounts of one store after restores (a standby task restores at every tail). */
+const RECOUNT_INTERVAL_MS = 30_000;
 
 export interface LevelDbOptions {
   /** A database owned by someone else (then `prefix` separates this store's keys). */
@@ -76,6 +78,8 @@ export class LevelDbBytesStore implements BytesLayer {
   private restoringOps = 0;
   /** The entry count is stale (restored without existence reads): recount at the next flush. */
   private recount = false;
+  private recountedAt = Number.NEGATIVE_INFINITY;
+  private closing = false;
 
   constructor(private readonly opts: LevelDbOptions = {}) {
     this.prefix = opts.prefix ?? new Uint8Array(0);
@@ -84,6 +88,7 @@ export class LevelDbBytesStore implements BytesLayer {
   }
 
   async init(ctx: StoreInitContext, storeName: string): Promise<void> {
+    this.closing = false;
     if (!this.opts.shared) {
       this.opened = await openLevelDb(ctx, storeName);
       this.db = this.opened.db;
@@ -97,7 +102,7 @@ export class LevelDbBytesStore implements BytesLayer {
     consume(first);
     this.empty = first.length === 0;
     const rest = async (): Promise<void> => {
-      for (let batch = await it.nextv(1000); batch.length > 0; batch = await it.nextv(1000)) consume(batch);
+      for (let batch = await it.nextv(1000); batch.length > 0 && !this.closing; batch = await it.nextv(1000)) consume(batch);
       await it.close();
     };
     // The key index must be complete before rangeSync answers; a plain count may finish later.
@@ -166,13 +171,23 @@ export class LevelDbBytesStore implements BytesLayer {
     this.flushChain = this.flushChain.then(() => ops.write());
   }
 
-  /** Counts the keys again after a restore, in the background (after the open's count scan); close() waits for it. */
+  /**
+   * Counts the keys again after a restore, in the background (after the open's count scan); close() waits for it.
+   * A standby task restores a little at every tail: a full key scan each time would cost more than the tail, so
+   * scans are at least RECOUNT_INTERVAL_MS apart (the count is an upper bound in between).
+   */
   private recountKeys(): void {
+    const now = Date.now();
+    if (now - this.recountedAt < RECOUNT_INTERVAL_MS) return;
+    this.recountedAt = now;
     this.recount = false;
     this.countScan = this.countScan.then(async () => {
       let n = 0;
       const it = this.db.keys(this.bounds({ from: null, to: null }));
-      for (let batch = await it.nextv(10_000); batch.length > 0; batch = await it.nextv(10_000)) n += batch.length;
+      for (let batch = await it.nextv(10_000); batch.length > 0; batch = await it.nextv(10_000)) {
+        if (this.closing) return void (await it.close());
+        n += batch.length;
+      }
       await it.close();
       this.count = n;
     });
@@ -278,6 +293,7 @@ export class LevelDbBytesStore implements BytesLayer {
 
   async close(): Promise<void> {
     await this.flush();
+    this.closing = true; // a count scan still running stops at its next batch: nobody asks for the count any more
     await this.countScan;
     if (this.opened) await closeLevelDb(this.opened);
     this.opened = null;

@@ -83,6 +83,36 @@ describe('leveldb bytes store', () => {
     await third.close();
   });
 
+  it('a standby tailing its changelog (many small restores and flushes) scans its keys at most once per interval, and close does not wait for scans', async () => {
+    // K2 found this: every standby tail's flush queued a full key scan, and closing a task demoted from active to
+    // standby waited 76 s for the queue while the group waited for the revocation.
+    const { dir, cleanup } = tempTaskDir();
+    cleanups.push(cleanup);
+    const s = new LevelDbBytesStore();
+    await s.init(fakeContext({ taskDir: dir }), 'counts');
+    s.bulkRestore(true);
+    for (let i = 0; i < 100_000; i++) s.restore(bytes(`k${i}`), bytes('1'));
+    s.bulkRestore(false);
+    await s.flush();
+    await (s as unknown as { countScan: Promise<void> }).countScan; // the restore's recount
+    const db = (s as unknown as { db: { keys: (...a: unknown[]) => unknown } }).db;
+    const keys = db.keys.bind(db);
+    let scans = 0;
+    db.keys = (...a: unknown[]) => { scans++; return keys(...a); };
+    for (let tail = 0; tail < 50; tail++) {
+      s.bulkRestore(true);
+      for (let i = 0; i < 20; i++) s.restore(bytes(`t${tail}-${i}`), bytes('1'));
+      s.bulkRestore(false);
+      await s.flush();
+    }
+    expect(scans).toBe(0); // the restore's own recount just ran: the next is due RECOUNT_INTERVAL_MS later
+    expect(s.approximateNumEntries()).toBe(101_000); // counted up (an upper bound: overwrites count too) until the next scan
+    expect(text(s.get(bytes('t49-19'))!)).toBe('1');
+    const t0 = performance.now();
+    await s.close();
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
   it('outside bulk restore, a restored record is readable at once', async () => {
     const s = new LevelDbBytesStore();
     await s.init(fakeContext(), 'kv');
