@@ -179,6 +179,44 @@ describe('scale-out: stream threads in a group that moves tasks', () => {
     expect(a.runner.error ?? b.runner.error).toBeNull();
   }, 60_000);
 
+  it('a new standby restores in steps between the active tasks\' batches (K2: creating standbys held up a failover), then catches up', async () => {
+    const { dataDir, store, group } = await setup();
+    group.assign({ A: { active: ALL }, B: { active: [] } });
+    const a = await member(store, group, dataDir, 'A', 'at_least_once');
+    const producer = store.producer();
+    for (let i = 0; i < 100_000; i += 10_000) await producer.sendBatch(batch(i, 10_000));
+    const changelogEnds = async () => Promise.all([0, 1, 2, 3].map(async (p) => (await store.offsets({ topic: 'crash-count-counts-changelog', partition: p })).end));
+    await until('A to count 100k records', async () => (await changelogEnds()).reduce((x, y) => x + y, 0) >= 100_000, 60_000);
+    const ends = await changelogEnds();
+    expect(Math.max(...ends)).toBeGreaterThan(20_000); // more than one standby step on some partition
+    // B joins with active tasks and standbys of A's stateful tasks: its first poll creates the standbys, one step each
+    group.assign({ A: { active: ['1_0', '1_1', '1_2', '1_3'] }, B: { active: ['0_0', '0_1', '0_2', '0_3'], standby: ['1_0', '1_1', '1_2', '1_3'] } });
+    const b = await member(store, group, dataDir, 'B', 'at_least_once');
+    const first = b.restores.filter((p) => p.done);
+    expect(first.length).toBeGreaterThan(0);
+    for (const p of first) expect(p.restored).toBeLessThanOrEqual(20_000);
+    // B processes its active tasks at once, while its standbys are still behind
+    await producer.sendBatch(batch(100_000, 400));
+    await until('B to process new input', () => taskInfos([b.runner.taskStates()]).filter((t) => t.type === 'active').reduce((n, t) => n + t.processed, 0) >= 1);
+    const checkpoint = (p: number) => {
+      try {
+        return (JSON.parse(fs.readFileSync(path.join(b.stateDir, 'crash-count', `1_${p}`, '.checkpoint'), 'utf8')) as { offsets: Record<string, number> }).offsets[`crash-count-counts-changelog-${p}`];
+      } catch {
+        return -1;
+      }
+    };
+    const now = await changelogEnds();
+    await until('the standbys to catch up', () => [0, 1, 2, 3].every((p) => checkpoint(p) >= ends[p]), 60_000);
+    // promoted, they restore only what is left: the exact counts prove the stores are whole
+    group.assign({ A: { active: [] }, B: { active: ALL, standby: [] } });
+    await until('B to own every task', owns(b, ALL));
+    await producer.sendBatch(batch(100_400, 80));
+    await until('every count', async () => total(await counts(store)) >= 100_480, 60_000);
+    expect(now.every((e, p) => e >= ends[p])).toBe(true);
+    expectExact(await counts(store), 100_480);
+    expect(a.runner.error ?? b.runner.error).toBeNull();
+  }, 120_000);
+
   for (const zombie of [false, true]) {
     it(`exactly_once: a ${zombie ? 'zombie (fenced without being told: its commit is refused)' : 'lost member'} closes its tasks dirty; its replacement restores and goes on`, async () => {
       const { dataDir, store, group } = await setup();

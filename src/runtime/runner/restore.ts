@@ -35,7 +35,7 @@ export const OPEN_TRANSACTION_WAIT_MS = 120_000;
  */
 export async function restoreStore(
   log: LogClient, handle: StoreHandle, topic: string, partition: number, from: number, isolation: Isolation,
-  onProgress?: (p: RestoreProgress) => void, waitForEnd?: { onWait: (message: string) => void },
+  onProgress?: (p: RestoreProgress) => void, waitForEnd?: { onWait: (message: string) => void }, maxRecords = Number.POSITIVE_INFINITY,
 ): Promise<number> {
   const restore = handle.internal.restore;
   if (!restore) throw new Error(`store '${handle.spec.name}' cannot be restored from its changelog (no restore method).`);
@@ -61,7 +61,7 @@ export async function restoreStore(
     if (key !== null) restore.call(handle.internal, key, value, timestamp);
   };
   let waitingSince = 0;
-  while (offset < end) {
+  while (offset < end && restored < maxRecords) {
     const { count, next } = await readEach(log, { topic, partition }, offset, 20_000, isolation, apply);
     restored += count;
     if (next <= offset) {

@@ -152,14 +152,17 @@ export class TaskManager {
     // Kafka's order: stores open, restore to the changelog's end, then processors initialize (seeing restored state).
     await task.initStores();
     // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
-    await this.restoreFrom(state, (topic, h) => (h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0), true, active);
+    // A standby restores one step here and the rest in tailStandbys, between the active tasks' batches (Kafka
+    // restores standbys after the active tasks, in the background): a new standby never holds up processing.
+    await this.restoreFrom(state, (topic, h) => (h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0), true, active, active ? undefined : STANDBY_RESTORE_STEP);
     if (!active) this.restoring = null;
     return state;
   }
 
   /** Restores every logged store of a task from `from` to its changelog's current end (progress reported when `report`). */
   /** `active`: under exactly_once the restore waits for open transactions to reach the changelog's end (restore.ts). */
-  private async restoreFrom(state: ManagedTask, from: (topic: string, h: StoreHandle) => number, report: boolean, active = false): Promise<number> {
+  /** `maxRecords`: stop after about that many records per store (a standby's step), where the reads got to. */
+  private async restoreFrom(state: ManagedTask, from: (topic: string, h: StoreHandle) => number, report: boolean, active = false, maxRecords?: number): Promise<number> {
     const { config, log } = this.s;
     const partition = state.task.partition;
     let restored = 0;
@@ -171,7 +174,7 @@ export class TaskManager {
         if (!report) return;
         this.restoreProgress.set(`${p.topic}-${p.partition}`, p);
         this.s.onRestore?.(p);
-      }, active && this.eos ? { onWait: (m) => this.s.onLog?.(m) } : undefined);
+      }, active && this.eos ? { onWait: (m) => this.s.onLog?.(m) } : undefined, maxRecords);
       state.changelogEnd.set(`${topic}-${partition}`, end);
     }
     return restored;
@@ -205,7 +208,7 @@ export class TaskManager {
   async tailStandbys(): Promise<number> {
     let applied = 0;
     for (const state of this.standbys.values()) {
-      const n = await this.restoreFrom(state, (topic) => state.changelogEnd.get(`${topic}-${state.task.partition}`) ?? 0, false);
+      const n = await this.restoreFrom(state, (topic) => state.changelogEnd.get(`${topic}-${state.task.partition}`) ?? 0, false, false, STANDBY_RESTORE_STEP);
       if (n > 0) state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
       applied += n;
     }
@@ -290,3 +293,6 @@ export class TaskManager {
     }
   }
 }
+
+/** Changelog records a standby task applies per store at creation and per tail (then the active tasks go on). */
+const STANDBY_RESTORE_STEP = 20_000;
