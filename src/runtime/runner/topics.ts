@@ -6,6 +6,7 @@
 import type { LogClient } from '../../log-client/client.ts';
 import type { Topology } from '../../topology/topology.ts';
 import { changelogTopic, internalTopic } from '../../api/topic-names.ts';
+import { LogStoreError } from '../../log-client/errors.ts';
 
 export interface SubtopologyPlan {
   id: number;
@@ -142,17 +143,27 @@ export async function planTopics(log: LogClient, topology: Topology, appId: stri
   for (const t of globalTopics) {
     if ((await partitionsOfTopic(log, t)) === undefined) {
       if (!createTopics) throw new Error(`global table topic '${t}' does not exist; create it or start with --create-topics.`);
-      await log.admin.createTopic(t, { partitions: 1 });
+      await log.admin.createTopic(t, { partitions: 1 }).catch((e: unknown) => {
+        if (!(e instanceof LogStoreError && e.code === 'TOPIC_EXISTS')) throw e; // another instance made it first
+      });
     }
   }
   return { subtopologies: plans, globalTopics, partitionsOf };
 }
 
 async function ensureTopic(log: LogClient, name: string, partitions: number, opts: { cleanupPolicy: 'delete' | 'compact' | 'compact,delete'; retentionMs?: number; segmentBytes?: number }): Promise<void> {
-  const have = await partitionsOfTopic(log, name);
+  let have = await partitionsOfTopic(log, name);
   if (have === undefined) {
-    await log.admin.createTopic(name, { partitions, ...opts });
-  } else if (have !== partitions) {
+    try {
+      await log.admin.createTopic(name, { partitions, ...opts });
+      return;
+    } catch (e) {
+      // another instance of the app (or, under the streams protocol, the broker) made it first: check it as found
+      if (!(e instanceof LogStoreError && e.code === 'TOPIC_EXISTS')) throw e;
+      have = await partitionsOfTopic(log, name);
+    }
+  }
+  if (have !== undefined && have !== partitions) {
     throw new Error(`internal topic '${name}' has ${have} partitions but the topology needs ${partitions}; delete it (streams-run topics delete ${name}) and the app's state dir, then restart.`);
   }
 }
