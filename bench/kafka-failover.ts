@@ -71,6 +71,8 @@ class Instance {
   last: Report = { t: 0, tasks: [] };
   readonly reports: Report[] = [];
   readonly exited: Promise<void>;
+  /** How the process ended (exit code or signal), once it has. */
+  exit: string | null = null;
   constructor(env: Record<string, string>, readonly stateDir: string, logFile: string) {
     const log = fs.openSync(logFile, 'a');
     this.proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', log] });
@@ -86,7 +88,10 @@ class Instance {
         this.reports.push(this.last);
       }
     });
-    this.exited = new Promise((r) => this.proc.on('exit', () => r()));
+    this.exited = new Promise((r) => this.proc.on('exit', (code, signal) => {
+      this.exit = `${code ?? signal}`;
+      r();
+    }));
   }
   active(): string[] {
     return this.last.tasks.filter((t) => t.type === 'active').map((t) => t.id);
@@ -194,6 +199,8 @@ async function settle(log: LogClient, id: string, input: string, fleet: Instance
   for (;;) {
     if (Date.now() > end) throw new Error(`K2 ${id}: the fleet did not settle within 600 s: ${JSON.stringify(fleet.map((x) => x.last))}`);
     await sleep(500);
+    const dead = fleet.find((x) => x.exit !== null);
+    if (dead) throw new Error(`K2 ${id}: an instance exited (${dead.exit}) before the kill: see its log next to ${dead.stateDir}`);
     const all = fleet.flatMap((x) => x.last.tasks.filter((t) => t.state === 'running'));
     const active = new Set(all.filter((t) => t.type === 'active').map((t) => t.id));
     const standby = all.filter((t) => t.type === 'standby').length;
