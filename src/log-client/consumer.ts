@@ -134,9 +134,16 @@ export class ConsumerImpl implements Consumer {
     const timeoutMs = opts.timeoutMs ?? 1000;
     const active = this.assigned.filter((tp) => !this.paused.has(key(tp)));
     if (active.length === 0) {
+      // nothing to fetch (every partition paused, or none assigned: a thread with standby tasks only): wait out the
+      // timeout or a close; the listener goes with the wait, so polls never pile listeners up on the signal
       await new Promise<void>((res) => {
-        const t = setTimeout(res, timeoutMs);
-        this.abort.signal.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });
+        const done = () => {
+          clearTimeout(t);
+          this.abort.signal.removeEventListener('abort', done);
+          res();
+        };
+        const t = setTimeout(done, timeoutMs);
+        this.abort.signal.addEventListener('abort', done, { once: true });
       });
       return [];
     }
