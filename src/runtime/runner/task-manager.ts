@@ -152,9 +152,9 @@ export class TaskManager {
     // Kafka's order: stores open, restore to the changelog's end, then processors initialize (seeing restored state).
     await task.initStores();
     // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
-    // A standby restores one step here and the rest in tailStandbys, between the active tasks' batches (Kafka
-    // restores standbys after the active tasks, in the background): a new standby never holds up processing.
-    await this.restoreFrom(state, (topic, h) => (h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0), true, active, active ? undefined : STANDBY_RESTORE_STEP);
+    // A standby restores nothing here: tailStandbys brings it up in steps between the active tasks' batches (Kafka
+    // restores standbys after the active tasks, in the background), so a new standby never holds up processing.
+    await this.restoreFrom(state, (topic, h) => (h.internal.persistent ? (checkpoint?.[`${topic}-${partition}`] ?? 0) : 0), true, active, active ? undefined : 0);
     if (!active) this.restoring = null;
     return state;
   }
@@ -294,5 +294,5 @@ export class TaskManager {
   }
 }
 
-/** Changelog records a standby task applies per store at creation and per tail (then the active tasks go on). */
+/** Changelog records a standby task applies per store per tail (then the active tasks go on). */
 const STANDBY_RESTORE_STEP = 20_000;
