@@ -44,15 +44,27 @@ export const MAX_IN_FLIGHT_IDEMPOTENT = 5;
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
 const DUPLICATE_SEQUENCE_NUMBER = 46;
 
-/** One produce call: its results in input order, and how many of its chunks are not acknowledged yet. */
+/**
+ * One produce call: its results in input order, and how many of its chunks are not answered yet. It settles when all
+ * are (rejected with its first failure), so that nothing of a failed call is still in flight when the transaction
+ * is aborted.
+ */
 export interface ProduceCall {
   out: RecordMetadata[];
   left: number;
   now: number;
   deadline: number;
-  settled: boolean;
+  failure: unknown;
   resolve(out: RecordMetadata[]): void;
   reject(e: unknown): void;
+}
+
+/** One chunk of the call answered: acknowledged (no error) or failed. */
+function answeredChunk(call: ProduceCall, e?: unknown): void {
+  if (e !== undefined && call.failure === undefined) call.failure = e;
+  if (--call.left > 0) return;
+  if (call.failure === undefined) call.resolve(call.out);
+  else call.reject(call.failure);
 }
 
 /** The records of one call for one partition (at most MAX_BATCH_BYTES by estimate), with their input positions. */
@@ -76,6 +88,12 @@ interface Lane {
   retryAt: number;
   delay: number;
   nextOrder: number;
+  /**
+   * An idempotent producer's batch of this partition failed for good: the broker's next sequence stays at it, so
+   * every later batch would be refused; they fail with this at once (Kafka's transactional producer goes to an
+   * abortable error state alike). The runtime then aborts and makes a new producer (InitProducerId).
+   */
+  broken: LogStoreError | null;
 }
 
 interface PartitionBatch { index: number; batch: Buffer }
@@ -115,7 +133,7 @@ export class ProduceLanes {
     if (!l) {
       this.lanes.set(key, (l = {
         topic, partition, queue: [], retry: [], inflight: [], leader: null, resolving: false, recovering: false,
-        retryAt: 0, delay: 50, nextOrder: 0,
+        retryAt: 0, delay: 50, nextOrder: 0, broken: null,
       }));
     }
     return l;
@@ -129,7 +147,11 @@ export class ProduceLanes {
 
   /** Queues chunks (of one call, in order per partition) and sends what may be sent. */
   enqueue(chunks: Chunk[]): void {
-    for (const c of chunks) this.lane(c.topic, c.partition).queue.push(c);
+    for (const c of chunks) {
+      const lane = this.lane(c.topic, c.partition);
+      if (lane.broken) answeredChunk(c.call, lane.broken);
+      else lane.queue.push(c);
+    }
     this.pump();
   }
 
@@ -208,6 +230,10 @@ export class ProduceLanes {
         this.acknowledged(b, p);
         continue;
       }
+      if (lane.broken) {
+        this.fail(b, lane.broken);
+        continue;
+      }
       const cause: unknown = p ? { apiId: protocolErrorsCodesById[p.errorCode] ?? `error code ${p.errorCode}` } : err;
       const failure = this.refusal(b, err ?? cause, cause, p?.errorCode === OUT_OF_ORDER_SEQUENCE_NUMBER);
       if (failure) {
@@ -265,21 +291,23 @@ export class ProduceLanes {
       for (let i = 0; i < c.indices.length; i++) {
         out[c.indices[i]] = { topic: c.topic, partition: c.partition, offset: base >= 0 ? j++ : -1, timestamp: appendTime >= 0 ? appendTime : (c.records[i].timestamp ?? b.now) };
       }
-      if (--c.call.left === 0 && !c.call.settled) {
-        c.call.settled = true;
-        c.call.resolve(out);
-      }
+      answeredChunk(c.call);
     }
     lane.delay = 50;
     if (!lane.retry.length) lane.recovering = false;
   }
 
   private fail(b: Batch, e: unknown): void {
-    for (const c of b.chunks) {
-      if (c.call.settled) continue;
-      c.call.settled = true;
-      c.call.reject(e);
-    }
+    for (const c of b.chunks) answeredChunk(c.call, e);
+    const lane = b.lane;
+    if (!this.id || lane.broken) return;
+    const first = e instanceof LogStoreError ? e : null;
+    lane.broken = Object.assign(new LogStoreError(first?.code ?? 'REMOTE', `produce to ${lane.topic}-${lane.partition} as '${this.id.transactionalId}': an earlier ` +
+      `batch of this partition failed, so the broker would refuse the later ones as out of order; abort the transaction and create the producer again. ` +
+      `The failure: ${first?.message ?? describeError(e)}`), { apiId: (e as { apiId?: string } | null)?.apiId });
+    for (const x of lane.retry.splice(0)) this.fail(x, lane.broken);
+    for (const c of lane.queue.splice(0)) answeredChunk(c.call, lane.broken);
+    lane.recovering = false;
   }
 
   /** Finds the lane's leader after its back-off; a partition without one fails what it has queued. */
@@ -295,13 +323,8 @@ export class ProduceLanes {
       }, (e: unknown) => {
         lane.resolving = false;
         for (const b of lane.retry.splice(0)) this.fail(b, e);
-        for (const c of lane.queue.splice(0)) {
-          if (!c.call.settled) {
-            c.call.settled = true;
-            c.call.reject(e);
-          }
-        }
-        lane.recovering = false;
+        for (const c of lane.queue.splice(0)) answeredChunk(c.call, e);
+        if (!lane.inflight.length) lane.recovering = false;
       });
     }, Math.max(0, lane.retryAt - Date.now()));
   }

@@ -85,7 +85,7 @@ async function queueCall(
   let settle!: Pick<ProduceCall, 'resolve' | 'reject'>;
   const done = new Promise<RecordMetadata[]>((resolve, reject) => { settle = { resolve, reject }; });
   const call: ProduceCall = {
-    out: new Array<RecordMetadata>(records.length), left: 0, now, deadline: now + (client.opts.retryForMs ?? 120_000), settled: false,
+    out: new Array<RecordMetadata>(records.length), left: 0, now, deadline: now + (client.opts.retryForMs ?? 120_000), failure: undefined,
     resolve: (out) => settle.resolve(out), reject: (e) => settle.reject(e),
   };
   const lists: Chunk[][] = [];

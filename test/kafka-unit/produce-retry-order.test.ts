@@ -116,4 +116,30 @@ describe('produceRecords: an idempotent producer and the broker\'s sequence chec
     await expect(failed).rejects.toThrow(/produce to t-1 on Kafka at fake:9092 failed: INVALID_RECORD/);
     expect((await ok)[0].offset).toBe(0);
   });
+
+  it('a failed call settles only when its other partitions are answered too (nothing of it in flight at an abort)', async () => {
+    const cluster = new FakeCluster(2);
+    // partition 1 is refused for good at once; partition 0 is refused once (retriable) and appended on the resend
+    cluster.verdict = (b) => (b.partition === 1 ? 87 : b.attempt === 0 ? NOT_LEADER : 'append');
+    const call = produceRecords(cluster.client(), new Partitioner(), [{ ...small('p1'), partition: 1 }, small('p0')], identity('transactional'));
+    await expect(call).rejects.toThrow(/produce to t-1 as 'app-1' on Kafka at fake:9092 failed: INVALID_RECORD/);
+    expect(cluster.log('t', 0)).toEqual(['p0']);
+    expect(cluster.sent.map((b) => `${b.values[0]}#${b.attempt}`)).toEqual(['p1#0', 'p0#0', 'p0#1']);
+  });
+
+  it('after a batch fails for good, the partition\'s later batches fail at once, naming the first failure', async () => {
+    const cluster = new FakeCluster();
+    cluster.delayMs = 10;
+    cluster.verdict = (b) => (b.values[0] === 'x1' ? 87 : 'append');
+    const client = cluster.client();
+    const partitioner = new Partitioner();
+    const id = identity('transactional');
+    const first = produceRecords(client, partitioner, [small('x1')], id);
+    const second = produceRecords(client, partitioner, [small('x2')], id); // in flight with x1: refused as out of order
+    await expect(first).rejects.toThrow(/produce to t-0 as 'app-1' on Kafka at fake:9092 failed: INVALID_RECORD/);
+    await expect(second).rejects.toThrow(/an earlier batch of this partition failed.*The failure: produce to t-0 .*INVALID_RECORD/);
+    await expect(produceRecords(client, partitioner, [small('x3')], id)).rejects.toThrow(/an earlier batch of this partition failed/);
+    expect(cluster.sent.map((b) => b.values[0])).toEqual(['x1', 'x2']);
+    expect(cluster.log()).toEqual([]);
+  });
 });
