@@ -6,7 +6,9 @@
  *   in the order they were queued, merged up to the batch size); an idempotent (transactional) producer gives it its
  *   sequence numbers then, and resends it unchanged.
  * - At most MAX_IN_FLIGHT_IDEMPOTENT (5, Kafka's max.in.flight.requests.per.connection limit with idempotence) batches
- *   of a partition are in flight at once, so that a resent batch is still in the broker's 5-batch duplicate window.
+ *   of a partition are in flight at once, so that a resent batch is still in the broker's 5-batch duplicate window;
+ *   one until the broker has acknowledged a first batch of this producer on the partition (a leader without state
+ *   for the producer takes any sequence number, so it could append a second batch before a refused first one).
  *   A plain producer has no sequence numbers, so the broker cannot refuse a batch that would overtake a resent one:
  *   it sends one batch per partition at a time (Kafka's max.in.flight.requests.per.connection=1, the setting that
  *   keeps order without idempotence). Records of a partition are appended in the order they were queued either way.
@@ -85,6 +87,12 @@ interface Lane {
   resolving: boolean;
   /** A retriable error stopped the partition: nothing new is sent until every batch in flight is answered. */
   recovering: boolean;
+  /**
+   * The broker has acknowledged a batch of this producer on this partition. Until then one batch at a time: a
+   * partition leader with no state for a producer id takes any sequence number (ProducerAppendInfo.checkSequence),
+   * so a second batch could be appended before a refused first one, which would then be refused for good.
+   */
+  known: boolean;
   retryAt: number;
   delay: number;
   nextOrder: number;
@@ -132,7 +140,7 @@ export class ProduceLanes {
     let l = this.lanes.get(key);
     if (!l) {
       this.lanes.set(key, (l = {
-        topic, partition, queue: [], retry: [], inflight: [], leader: null, resolving: false, recovering: false,
+        topic, partition, queue: [], retry: [], inflight: [], leader: null, resolving: false, recovering: false, known: false,
         retryAt: 0, delay: 50, nextOrder: 0, broken: null,
       }));
     }
@@ -165,7 +173,7 @@ export class ProduceLanes {
         this.resolveLeader(lane);
         continue;
       }
-      const limit = lane.recovering ? 1 : this.maxInFlight;
+      const limit = lane.recovering || !lane.known ? 1 : this.maxInFlight;
       const bk = `${lane.leader.host}:${lane.leader.port}`;
       for (let k = 0; lane.inflight.length < limit; k++) {
         const b = lane.retry.shift() ?? this.nextBatch(lane);
@@ -294,6 +302,7 @@ export class ProduceLanes {
       answeredChunk(c.call);
     }
     lane.delay = 50;
+    lane.known = true;
     if (!lane.retry.length) lane.recovering = false;
   }
 

@@ -3,7 +3,9 @@
  * requests the producer writes, and one shared log per partition that appends as a Kafka leader does: a broker that
  * is not the partition's leader answers NOT_LEADER_OR_FOLLOWER; batches with a producer id are checked against the
  * producer's next sequence (OUT_OF_ORDER_SEQUENCE_NUMBER for a gap, a resent batch among the last 5 answered with
- * its first offsets, or DUPLICATE_SEQUENCE_NUMBER when `duplicates` is 'error'); a plain batch is appended as it comes.
+ * its first offsets, or DUPLICATE_SEQUENCE_NUMBER when `duplicates` is 'error'), except the first batch of a producer
+ * the partition has no state for, which is taken with any sequence (Kafka's ProducerAppendInfo.checkSequence); a plain
+ * batch is appended as it comes.
  * `verdict` lets a test refuse a batch (an error code) or append it and lose the answer ('lose': a network error).
  */
 import type { KafkaClient } from '../../src/kafka/client.ts';
@@ -115,7 +117,7 @@ export class FakeCluster {
     let answer = { errorCode: 0, baseOffset: log.length };
     if (b.producerId >= 0) {
       const pk = `${k}:${b.producerId}`;
-      const s = this.producers.get(pk) ?? this.producers.set(pk, { next: 0, recent: [] }).get(pk)!;
+      const s = this.producers.get(pk) ?? this.producers.set(pk, { next: b.baseSequence, recent: [] }).get(pk)!;
       const dup = s.recent.find((r) => r.first === b.baseSequence);
       if (dup) answer = this.duplicates === 'error' ? { errorCode: 46, baseOffset: -1 } : { errorCode: 0, baseOffset: dup.baseOffset };
       else if (b.baseSequence !== s.next) answer = { errorCode: 45, baseOffset: -1 };

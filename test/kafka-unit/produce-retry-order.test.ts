@@ -25,13 +25,29 @@ describe.each<Kind>(['plain', 'transactional'])('produceRecords retries keep par
     const cluster = new FakeCluster();
     // chunk 1's first send is refused (its broker was briefly not the leader); chunk 2 reaches the leader
     cluster.verdict = (b) => (b.values[0] === 'r1' && b.attempt === 0 ? NOT_LEADER : 'append');
-    const metas = await produceRecords(cluster.client(), new Partitioner(), [big('r1'), big('r2'), big('r3')], identity(kind));
-    expect(cluster.log()).toEqual(['r1', 'r2', 'r3']);
-    expect(metas.map((m) => m.offset)).toEqual([0, 1, 2]);
+    const client = cluster.client();
+    const partitioner = new Partitioner();
+    const id = identity(kind);
+    // a first call: the partition's leader knows this producer from then on
+    expect((await produceRecords(client, partitioner, [small('r0')], id))[0].offset).toBe(0);
+    const metas = await produceRecords(client, partitioner, [big('r1'), big('r2'), big('r3')], id);
+    expect(cluster.log()).toEqual(['r0', 'r1', 'r2', 'r3']);
+    expect(metas.map((m) => m.offset)).toEqual([1, 2, 3]);
     const wire = cluster.sent.map((b) => `${b.values[0]}#${b.attempt}`);
     // transactional: chunks 2 and 3 were in flight with chunk 1, refused as out of order and sent again after it;
     // plain: nothing else of the partition was sent while chunk 1 was unanswered
-    expect(wire).toEqual(kind === 'plain' ? ['r1#0', 'r1#1', 'r2#0', 'r3#0'] : ['r1#0', 'r2#0', 'r3#0', 'r1#1', 'r2#1', 'r3#1']);
+    expect(wire).toEqual(kind === 'plain'
+      ? ['r0#0', 'r1#0', 'r1#1', 'r2#0', 'r3#0']
+      : ['r0#0', 'r1#0', 'r2#0', 'r3#0', 'r1#1', 'r2#1', 'r3#1']);
+  });
+
+  it('a producer\'s first batch on a partition is refused: the next ones were not sent (a leader without state for the producer takes any sequence)', async () => {
+    const cluster = new FakeCluster();
+    cluster.verdict = (b) => (b.values[0] === 'r1' && b.attempt === 0 ? NOT_LEADER : 'append');
+    const metas = await produceRecords(cluster.client(), new Partitioner(), [big('r1'), big('r2'), big('r3')], identity(kind));
+    expect(cluster.log()).toEqual(['r1', 'r2', 'r3']);
+    expect(metas.map((m) => m.offset)).toEqual([0, 1, 2]);
+    expect(cluster.sent.map((b) => `${b.values[0]}#${b.attempt}`)).toEqual(['r1#0', 'r1#1', 'r2#0', 'r3#0']);
   });
 
   it('a batch refused by a broker that lost the leadership goes to the new leader, in order', async () => {
@@ -134,12 +150,13 @@ describe('produceRecords: an idempotent producer and the broker\'s sequence chec
     const client = cluster.client();
     const partitioner = new Partitioner();
     const id = identity('transactional');
+    await produceRecords(client, partitioner, [small('x0')], id);
     const first = produceRecords(client, partitioner, [small('x1')], id);
     const second = produceRecords(client, partitioner, [small('x2')], id); // in flight with x1: refused as out of order
     await expect(first).rejects.toThrow(/produce to t-0 as 'app-1' on Kafka at fake:9092 failed: INVALID_RECORD/);
     await expect(second).rejects.toThrow(/an earlier batch of this partition failed.*The failure: produce to t-0 .*INVALID_RECORD/);
     await expect(produceRecords(client, partitioner, [small('x3')], id)).rejects.toThrow(/an earlier batch of this partition failed/);
-    expect(cluster.sent.map((b) => b.values[0])).toEqual(['x1', 'x2']);
-    expect(cluster.log()).toEqual([]);
+    expect(cluster.sent.map((b) => b.values[0])).toEqual(['x0', 'x1', 'x2']);
+    expect(cluster.log()).toEqual(['x0']);
   });
 });
