@@ -69,7 +69,6 @@ export async function produceRecords(
   }
 }
 
-
 async function queueCall(
   client: KafkaClient, partitioner: Partitioner, records: ProducerRecord[], id: ProducerIdentity | null,
   onPartitions: ((tps: Array<{ topic: string; partition: number }>) => Promise<void>) | undefined, queued: () => void,
