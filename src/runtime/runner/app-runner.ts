@@ -179,8 +179,11 @@ export class AppRunner {
     await this.consumer?.close().catch(() => undefined);
     this.consumer = this.o.log.consumer({ groupId: this.o.config.applicationId, autoOffsetReset: 'earliest', isolation });
     const positions = this.tasks.positions();
-    this.consumer.assign(positions.map(({ topic, partition }) => ({ topic, partition })));
+    const tps = positions.map(({ topic, partition }) => ({ topic, partition }));
+    this.consumer.assign(tps);
     for (const pos of positions) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
+    // Kafka's StreamTask.initializeMetadata: the partition times committed with the offsets come back
+    this.tasks.restoreTimes(positions, await this.consumer.committedOffsets(tps));
   }
 
   private ownedTasks(): OwnedTasks {
@@ -341,6 +344,7 @@ export class AppRunner {
       const res = task.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
       if (res instanceof Promise) await res;
       q.tag.offset = r.offset + 1;
+      if (task.lastInputTimestamp > q.tag.time) q.tag.time = task.lastInputTimestamp;
       const p = task.maybePunctuateStreamTime();
       if (p instanceof Promise) await p;
     }
@@ -352,7 +356,7 @@ export class AppRunner {
     for (const ts of this.tasks.tasks.values()) await ts.task.flush();
     await this.collector.flush();
     await this.advanceDrainedPositions();
-    const offsets = this.tasks.positions();
+    const offsets = this.tasks.committable();
     if (this.eos) {
       await this.producer.sendOffsetsToTransaction(offsets, this.o.config.applicationId);
       await this.producer.commitTransaction();
