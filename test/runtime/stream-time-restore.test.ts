@@ -2,8 +2,8 @@
  * Kafka's StreamTask keeps each input partition's time in the metadata of its committed offset
  * (TopicPartitionMetadata) and gives it back on task initialization (initializeTaskTime): stream time does not start
  * over after a restart. On the built-in log: the app stops after stream time reached 50 s, a late record (20 s) comes
- * after the restart, and the processor's currentStreamTimeMs(), the timestamp extractor's partition time and the
- * stream-time punctuation all see 50 s. Metadata that is not Kafka Streams' (a plain consumer's string) is logged
+ * after the restart, and the processor's currentStreamTimeMs() (in init() too: Kafka restores the time before the
+ * processors initialize), the timestamp extractor's partition time and the stream-time punctuation all see 50 s. Metadata that is not Kafka Streams' (a plain consumer's string) is logged
  * once and ignored: the partition starts with an unknown time, as in Kafka.
  */
 import fs from 'node:fs';
@@ -52,6 +52,7 @@ function timeApp(seen: string[]) {
         return {
           init(c) {
             ctx = c;
+            seen.push(`init streamTime ${ctx.currentStreamTimeMs()}`);
             ctx.schedule(100_000, 'stream-time', (ts) => void seen.push(`punctuate ${ts}`));
           },
           process(r) {
@@ -98,15 +99,16 @@ describe('partition time in the committed offset metadata', () => {
     expect(c?.offset).toBe(2);
     expect(decodePartitionMetadata(c?.metadata)).toEqual({ partitionTime: 50_000, processor: new Map() });
     expect(seen).toEqual([
-      'extract 10000 partitionTime -1', 'process 10000 streamTime 10000', 'punctuate 10000',
+      'init streamTime -1', 'extract 10000 partitionTime -1', 'process 10000 streamTime 10000', 'punctuate 10000',
       'extract 50000 partitionTime 10000', 'process 50000 streamTime 50000',
     ]);
 
     seen.length = 0;
     await runOnce(dataDir, seen, [['late', 20_000], ['c', 60_000]]);
-    // Without the restored time: 'partitionTime -1', 'streamTime 20000' and a punctuation at 20000.
+    // Without the restored time: 'streamTime -1' at init, 'partitionTime -1', 'streamTime 20000' and a punctuation
+    // at 20000. As in Kafka, the time is restored before the processors initialize.
     expect(seen).toEqual([
-      'extract 20000 partitionTime 50000', 'process 20000 streamTime 50000', 'punctuate 50000',
+      'init streamTime 50000', 'extract 20000 partitionTime 50000', 'process 20000 streamTime 50000', 'punctuate 50000',
       'extract 60000 partitionTime 50000', 'process 60000 streamTime 60000',
     ]);
     expect(decodePartitionMetadata((await committed(dataDir))?.metadata).partitionTime).toBe(60_000);
@@ -121,7 +123,7 @@ describe('partition time in the committed offset metadata', () => {
     const seen: string[] = [];
     const lines: string[] = [];
     await runOnce(dataDir, seen, [['late', 20_000]], lines);
-    expect(seen).toEqual(['extract 20000 partitionTime -1', 'process 20000 streamTime 20000', 'punctuate 20000']);
+    expect(seen).toEqual(['init streamTime -1', 'extract 20000 partitionTime -1', 'process 20000 streamTime 20000', 'punctuate 20000']);
     const warned = lines.filter((l) => l.includes('offset metadata committed for in-0'));
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatch(/task 0_0: .*"written by a plain consumer".* not base64; ignored/);

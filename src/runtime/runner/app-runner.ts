@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { isRepartitionTopic } from '../../api/topic-names.ts';
-import { groupProtocolFor, spreadsTasks, streamsMembership, type LogClient } from '../../log-client/client.ts';
+import { backendOf, groupProtocolFor, spreadsTasks, streamsMembership, type LogClient } from '../../log-client/client.ts';
 import type { OwnedTasks, StreamsMembership, TaskAssignment } from '../../log-client/membership.ts';
 import type { Consumer } from '../../log-client/consumer.ts';
 import type { Producer } from '../../log-client/producer.ts';
@@ -151,6 +151,7 @@ export class AppRunner {
       log, topology, config, stateDir: this.o.stateDir, storeOptions: this.storeOptions(), cacheBudget: this.threadCache,
       collector: this.collector, globalStores: this.global?.stores ?? new Map<string, StoreHandle>(),
       plan, isolation, onLog: this.o.onLog, onRestore: this.o.onRestore,
+      committed: (tps) => backendOf(log).committedOffsets(appId, tps),
     });
     this.tasks = tasks;
     if (this.membership) {
@@ -179,11 +180,8 @@ export class AppRunner {
     await this.consumer?.close().catch(() => undefined);
     this.consumer = this.o.log.consumer({ groupId: this.o.config.applicationId, autoOffsetReset: 'earliest', isolation });
     const positions = this.tasks.positions();
-    const tps = positions.map(({ topic, partition }) => ({ topic, partition }));
-    this.consumer.assign(tps);
+    this.consumer.assign(positions.map(({ topic, partition }) => ({ topic, partition })));
     for (const pos of positions) pos.offset = await this.consumer.position({ topic: pos.topic, partition: pos.partition });
-    // Kafka's StreamTask.initializeMetadata: the partition times committed with the offsets come back
-    this.tasks.restoreTimes(positions, await this.consumer.committedOffsets(tps));
   }
 
   private ownedTasks(): OwnedTasks {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { changelogTopic } from '../../api/topic-names.ts';
 import type { LogClient } from '../../log-client/client.ts';
-import type { CommittedOffset, ConsumerRecord, Isolation, OffsetAndPartition, RecordMetadata } from '../../log-client/types.ts';
+import type { CommittedOffset, ConsumerRecord, Isolation, OffsetAndPartition, RecordMetadata, TopicPartition } from '../../log-client/types.ts';
 import type { CacheBudget } from '../../state/types.ts';
 import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
@@ -62,6 +62,8 @@ export interface TaskManagerSetup {
   isolation: Isolation;
   onLog?: (line: string, level?: 'error' | 'warn' | 'info' | 'debug') => void;
   onRestore?: (p: RestoreProgress) => void;
+  /** The group's committed offsets with their metadata (a task's partition times come back from them). */
+  committed?: (tps: TopicPartition[]) => Promise<(CommittedOffset | null)[]>;
 }
 
 export class TaskManager {
@@ -196,15 +198,15 @@ export class TaskManager {
     const partition = state.task.partition;
     state.standby = false;
     for (const key of state.changelogEnd.keys()) this.changelogOwner.set(key, state);
+    for (const t of topics) state.positions.set(`${t}-${partition}`, { topic: t, partition, offset: 0, time: UNKNOWN_PARTITION_TIME });
+    // Kafka's StreamTask.completeRestoration: initializeMetadata (partition times), then the processors initialize
+    if (this.s.committed) this.restoreTimes(state, await this.s.committed(topics.map((topic) => ({ topic, partition }))));
     await state.task.initProcessors();
     // Restored: the stores hold their changelogs to the end. Exactly-once keeps no checkpoint while the task runs
     // (Kafka deletes it on init); at-least-once records the restored offsets until the first write-down.
     if (this.eos) state.guard.invalidate();
     else state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
-    for (const t of topics) {
-      const key = `${t}-${partition}`;
-      const pos: Position = { topic: t, partition, offset: 0, time: UNKNOWN_PARTITION_TIME };
-      state.positions.set(key, pos);
+    for (const [key, pos] of state.positions) {
       state.input.queue(key, pos);
       this.byInput.set(key, state);
     }
@@ -295,18 +297,16 @@ export class TaskManager {
   }
 
   /**
-   * Kafka's StreamTask.initializeTaskTime: the committed metadata of `positions` (ours or a Kafka Streams owner's)
-   * gives each partition its time back, and the task's stream time is at least the largest of them, so windows,
-   * punctuation and the processors' stream time go on from where the last owner stopped. Times only move forward
-   * (a task already running keeps its own). Metadata that does not decode is logged once per partition and
-   * ignored, as Kafka does: never fatal.
+   * Kafka's StreamTask.initializeTaskTime: the committed metadata of the task's input partitions (ours or a Kafka
+   * Streams owner's, in `state.positions` order) gives each partition its time back, and the task's stream time is
+   * at least the largest of them, so punctuation and the processors' stream time go on from where the last owner
+   * stopped. Metadata that does not decode is logged once per partition and ignored, as Kafka does: never fatal.
    */
-  restoreTimes(positions: Position[], committed: (CommittedOffset | null)[]): void {
-    positions.forEach((pos, i) => {
-      const key = `${pos.topic}-${pos.partition}`;
-      const state = this.byInput.get(key);
-      const c = committed[i];
-      if (!state || !c?.metadata) return;
+  private restoreTimes(state: ManagedTask, committed: (CommittedOffset | null)[]): void {
+    let i = 0;
+    for (const [key, pos] of state.positions) {
+      const c = committed[i++];
+      if (!c?.metadata) continue;
       const d = decodePartitionMetadata(c.metadata);
       if (d.problem && !this.undecodable.has(key)) {
         this.undecodable.add(key);
@@ -315,7 +315,7 @@ export class TaskManager {
       mergeProcessorMetadata(state.processorMetadata, d.processor);
       if (d.partitionTime > pos.time) pos.time = d.partitionTime;
       state.task.restoreStreamTime(d.partitionTime);
-    });
+    }
   }
 
   /** After a commit under at-least-once: the stores hold exactly the changelogs to their acknowledged ends. */
