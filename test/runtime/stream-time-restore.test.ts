@@ -5,13 +5,16 @@
  * after the restart, and the processor's currentStreamTimeMs() (in init() too: Kafka restores the time before the
  * processors initialize), the timestamp extractor's partition time and the stream-time punctuation all see 50 s. Metadata that is not Kafka Streams' (a plain consumer's string) is logged
  * once and ignored: the partition starts with an unknown time, as in Kafka.
+ * The DSL's windowed aggregates do not read the task's stream time: in Kafka Streams 4.4 each keeps its own observed
+ * stream time (AbstractKStreamTimeWindowAggregateProcessor.observedStreamTime, -1 when the processor is created), so
+ * after a restart a record later than grace for the time before the stop is counted, in Kafka as here.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app/start.ts';
-import { defineApp, LogStore, serdes, type Processor } from '../../src/index.ts';
+import { defineApp, LogStore, serdes, TimeWindows, type DroppedRecord, type Processor } from '../../src/index.ts';
 import { decodePartitionMetadata } from '../../src/runtime/offset-metadata.ts';
 
 const dirs: string[] = [];
@@ -129,5 +132,47 @@ describe('partition time in the committed offset metadata', () => {
     expect(warned[0]).toMatch(/task 0_0: .*"written by a plain consumer".* not base64; ignored/);
     // the next commit replaces it with ours
     expect(decodePartitionMetadata((await committed(dataDir))?.metadata).partitionTime).toBe(20_000);
+  });
+});
+
+describe('windowed aggregates keep their own observed stream time (Kafka Streams 4.4)', () => {
+  it('a record late for the stream time before the stop is dropped in that run, counted after a restart', async () => {
+    const dataDir = tmp();
+    const dropped: DroppedRecord[] = [];
+    const app = () => defineApp({
+      applicationId: 'windowed-restart',
+      config: { commitIntervalMs: 50, cacheMaxBytes: 0, onDroppedRecord: (e) => void dropped.push(e) },
+      build(b) {
+        b.stream('in', { key: serdes.string(), value: serdes.string() }).groupByKey().windowedBy(TimeWindows.of({ size: '10s', grace: '5s' })).count()
+          .toStream().to('out', { key: serdes.windowed(serdes.string(), { windowSize: 10_000 }), value: serdes.int64() });
+      },
+    });
+    const outputs = async () => {
+      const log = await LogStore.open(dataDir);
+      try {
+        return (await log.read({ topic: 'out', partition: 0 }, 0, 100)).records.map((r) => `${r.timestamp}:${Buffer.from(r.value!).readBigInt64BE()}`);
+      } finally {
+        await log.close();
+      }
+    };
+    const run = async (records: number[], outs: number) => {
+      const log = await LogStore.open(dataDir);
+      await log.admin.createTopic('in', { partitions: 1, retentionMs: -1 }).catch(() => undefined);
+      await log.admin.createTopic('out', { partitions: 1, retentionMs: -1 }).catch(() => undefined);
+      await log.producer().sendBatch(records.map((ts) => ({ topic: 'in', key: 'k', value: 'v', timestamp: ts })));
+      await log.close();
+      const running = await app().start({ dataDir });
+      const end = Date.now() + 15_000;
+      while ((running.metrics() as { processed: number }).processed < records.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await running.close();
+      expect(await outputs()).toHaveLength(outs);
+    };
+    // stream time 50 s, grace 5 s: the window [20 s, 30 s) closed at 35 s, so 21 s is dropped
+    await run([10_000, 50_000, 21_000], 2);
+    expect(dropped.map((d) => [d.reason, d.timestamp])).toEqual([['late', 21_000]]);
+    // after the restart the aggregate's observed time starts over (the task's stream time is 50 s again)
+    await run([22_000], 3);
+    expect(await outputs()).toEqual(['10000:1', '50000:1', '22000:1']);
+    expect(dropped).toHaveLength(1);
   });
 });
