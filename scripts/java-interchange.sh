@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Java interchange tool (test/java/src/main/java/tributary/interchange/Interchange.java: Apache Kafka's
 # producer, read_committed consumer and a Kafka Streams 4.4 app) against a broker, for test/kafka/interchange.test.ts.
-#   scripts/java-interchange.sh produce|consume|streams ARGS...   (see Interchange.java)
+#   scripts/java-interchange.sh produce|consume|streams|committed ARGS...   (see Interchange.java)
 # The classpath comes from test/java/pom.xml (Maven, offline first: the first run downloads into ~/.m2); the one
 # source file is compiled with javac into test/java/target/interchange-classes when it changed.
 set -euo pipefail

@@ -37,7 +37,7 @@ export type { TestOutputTopic } from './test-driver/output-topic.ts';
 export { LogStore, LogStoreError, CorruptLogError, murmur2, partitionForKey } from './log-store/index.ts';
 export type {
   LogStoreOptions, Admin, ReadResult, Producer, ProducerOptions, Consumer, ConsumerOptions, PollOptions,
-  CleanupPolicy, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionDescription, PartitionLag,
+  CleanupPolicy, CommittedOffset, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionDescription, PartitionLag,
   ProducerRecord, RecordMetadata as LogRecordMetadata, TopicConfig, TopicDescription, TopicOptions, TopicPartition,
 } from './log-store/index.ts';
 export type { ObserveOptions } from './log-client/observe.ts';

@@ -14,7 +14,7 @@ import { matching } from '../log-client/subscription.ts';
 import type { Subscription } from '../log-client/types.ts';
 import type { StreamsMemberInfo, StreamsMembership } from '../log-client/membership.ts';
 import {
-  DEFAULT_TOPIC_CONFIG, type ConsumerRecord, type Isolation, type OffsetAndPartition, type PartitionLag, type ProducerRecord,
+  DEFAULT_TOPIC_CONFIG, type CommittedOffset, type ConsumerRecord, type Isolation, type OffsetAndPartition, type PartitionLag, type ProducerRecord,
   type RecordMetadata, type TopicConfig, type TopicDescription, type TopicOptions, type TopicPartition,
 } from '../log-client/types.ts';
 import { describeError, KafkaClient, protocolErrorId, type Broker, type KafkaClientOptions } from './client.ts';
@@ -324,8 +324,8 @@ export class KafkaBackend implements LogBackend {
   async commitOffsets(groupId: string, offsets: OffsetAndPartition[]): Promise<void> {
     if (!offsets.length) return;
     const { meta, refused } = await this.commitMember(groupId, offsets.map((o) => o.topic));
-    const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: null }>>();
-    for (const o of offsets) (byTopic.get(o.topic) ?? byTopic.set(o.topic, []).get(o.topic)!).push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: null });
+    const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }>>();
+    for (const o of offsets) (byTopic.get(o.topic) ?? byTopic.set(o.topic, []).get(o.topic)!).push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: o.metadata ?? null });
     await this.client.retry(`commit offsets of group '${groupId}'`, async () =>
       offsetCommitV9.api.async(await this.groupConnection(groupId), groupId, meta.generationId, meta.memberId, null, [...byTopic].map(([name, partitions]) => ({ name, partitions }))),
     ).catch((e: unknown) => {
@@ -341,6 +341,10 @@ export class KafkaBackend implements LogBackend {
   }
 
   async committed(groupId: string, tps: TopicPartition[]): Promise<(number | null)[]> {
+    return (await this.committedOffsets(groupId, tps)).map((c) => c?.offset ?? null);
+  }
+
+  async committedOffsets(groupId: string, tps: TopicPartition[]): Promise<(CommittedOffset | null)[]> {
     if (!tps.length) return [];
     if (!groupId.startsWith('__anonymous-') && !this.memberships.has(groupId)) await this.member(groupId, tps.map((t) => t.topic));
     const byTopic = new Map<string, number[]>();
@@ -348,8 +352,10 @@ export class KafkaBackend implements LogBackend {
     // requireStable: wait for offsets still pending in an open transaction (exactly-once restarts)
     const res = await this.client.retry(`committed offsets of group '${groupId}'`, async () => offsetFetchV9.api.async(await this.groupConnection(groupId),
       [{ groupId, memberId: null, memberEpoch: -1, topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })) }], true));
-    const found = new Map<string, number>();
-    for (const t of res.groups[0]?.topics ?? []) for (const p of t.partitions) if (p.committedOffset >= 0n) found.set(`${t.name}:${p.partitionIndex}`, Number(p.committedOffset));
+    const found = new Map<string, CommittedOffset>();
+    for (const t of res.groups[0]?.topics ?? []) {
+      for (const p of t.partitions) if (p.committedOffset >= 0n) found.set(`${t.name}:${p.partitionIndex}`, { offset: Number(p.committedOffset), metadata: p.metadata || null });
+    }
     return tps.map((tp) => found.get(`${tp.topic}:${tp.partition}`) ?? null);
   }
 

@@ -92,9 +92,9 @@ export class Transactions {
           const coord = await c.coordinator(1, id);
           await addOffsetsToTxnV4.api.async(await c.connection(coord), id, s.producerId, s.epoch, g.groupId);
         }).catch((e: unknown) => fail(c, id, `AddOffsetsToTxn (group '${g.groupId}')`, e));
-        const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: null }>>();
+        const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }>>();
         for (const o of g.offsets) {
-          (byTopic.get(o.topic) ?? byTopic.set(o.topic, []).get(o.topic)!).push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: null });
+          (byTopic.get(o.topic) ?? byTopic.set(o.topic, []).get(o.topic)!).push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: o.metadata ?? null });
         }
         await c.retry(`TxnOffsetCommit for '${id}'`, async () => {
           const coord = await c.coordinator(0, g.groupId);

@@ -4,7 +4,7 @@
  * unix socket (RemoteBackend). Every call is async and batch-sized, never per record.
  */
 import type {
-  ConsumerRecord, Subscription, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription,
+  CommittedOffset, ConsumerRecord, Subscription, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription,
   TopicOptions, TopicPartition,
 } from './types.ts';
 import type { StreamsMemberInfo, StreamsMembership } from './membership.ts';
@@ -61,6 +61,8 @@ export interface LogBackend {
   assignment(groupId: string, memberId: string): Promise<TopicPartition[]>;
   commitOffsets(groupId: string, offsets: OffsetAndPartition[]): Promise<void>;
   committed(groupId: string, tps: TopicPartition[]): Promise<(number | null)[]>;
+  /** `committed` with the metadata string each offset was committed with (null when none or empty). */
+  committedOffsets(groupId: string, tps: TopicPartition[]): Promise<(CommittedOffset | null)[]>;
   initTransactions(transactionalId: string): Promise<{ producerId: number; epoch: number }>;
   endTransaction(txn: TxnRef, commit: boolean, offsets: GroupOffsets[]): Promise<void>;
   /**

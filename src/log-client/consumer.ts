@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FetchResult, LogBackend } from './backend.ts';
 import { LogStoreError } from './errors.ts';
-import type { ConsumerRecord, Subscription, Isolation, OffsetAndPartition, TopicPartition } from './types.ts';
+import type { CommittedOffset, ConsumerRecord, Subscription, Isolation, OffsetAndPartition, TopicPartition } from './types.ts';
 
 export interface ConsumerOptions {
   /** Consumer group: members share partitions, offsets are committed for it. Without one, commit() is refused. */
@@ -30,7 +30,10 @@ export interface Consumer extends AsyncIterable<ConsumerRecord[]> {
   unsubscribe(): void;
   assignment(): TopicPartition[];
   poll(opts?: PollOptions): Promise<ConsumerRecord[]>;
-  /** Commits the positions after the records returned so far (or the given offsets) for the group. */
+  /**
+   * Commits the positions after the records returned so far (or the given offsets, each with its optional metadata
+   * string) for the group.
+   */
   commit(offsets?: OffsetAndPartition[]): Promise<void>;
   seek(tp: TopicPartition, to: number | { timestamp: number }): Promise<void>;
   seekToBeginning(tps?: TopicPartition[]): Promise<void>;
@@ -38,6 +41,8 @@ export interface Consumer extends AsyncIterable<ConsumerRecord[]> {
   /** The offset of the next record poll() will return for the partition. */
   position(tp: TopicPartition): Promise<number>;
   committed(tp: TopicPartition): Promise<number | null>;
+  /** The group's committed offsets of these partitions with their metadata strings, in order (null: none committed). */
+  committedOffsets(tps: TopicPartition[]): Promise<(CommittedOffset | null)[]>;
   pause(tps: TopicPartition[]): void;
   resume(tps: TopicPartition[]): void;
   close(): Promise<void>;
@@ -219,6 +224,11 @@ export class ConsumerImpl implements Consumer {
   async committed(tp: TopicPartition): Promise<number | null> {
     if (!this.opts.groupId) return null;
     return (await this.backend.committed(this.opts.groupId, [tp]))[0];
+  }
+
+  async committedOffsets(tps: TopicPartition[]): Promise<(CommittedOffset | null)[]> {
+    if (!this.opts.groupId || tps.length === 0) return tps.map(() => null);
+    return this.backend.committedOffsets(this.opts.groupId, tps);
   }
 
   pause(tps: TopicPartition[]): void {

@@ -108,7 +108,7 @@ export class ProducerImpl implements Producer {
 
   async sendOffsetsToTransaction(offsets: OffsetAndPartition[], groupId: string): Promise<void> {
     if (!this.inTxn) throw new LogStoreError('INVALID_TXN_STATE', 'sendOffsetsToTransaction() outside a transaction: call beginTransaction() first');
-    this.txnOffsets.push({ groupId, offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })) });
+    this.txnOffsets.push({ groupId, offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata ?? null })) });
   }
 
   private async end(commit: boolean): Promise<void> {

@@ -94,6 +94,17 @@ export interface ConsumerRecord {
 
 export interface OffsetAndPartition extends TopicPartition {
   offset: number;
+  /**
+   * Committed with the offset and returned with it (Kafka's offset commit metadata string): Kafka Streams keeps the
+   * partition's stream time there. Only commits read it; absent or null: none.
+   */
+  metadata?: string | null;
+}
+
+/** A committed offset and the metadata string committed with it (null: none). */
+export interface CommittedOffset {
+  offset: number;
+  metadata: string | null;
 }
 
 export const DEFAULT_TOPIC_CONFIG: TopicConfig = {

@@ -6,6 +6,6 @@ export type { Consumer, ConsumerOptions, PollOptions } from '../log-client/consu
 export { LogStoreError, CorruptLogError } from '../log-client/errors.ts';
 export { murmur2, partitionForKey } from '../log-client/murmur2.ts';
 export type {
-  CleanupPolicy, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionDescription, PartitionLag,
+  CleanupPolicy, CommittedOffset, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionDescription, PartitionLag,
   ProducerRecord, RecordMetadata, TopicConfig, TopicDescription, TopicOptions, TopicPartition,
 } from '../log-client/types.ts';

@@ -68,6 +68,8 @@ export class Task implements TaskServices {
   readonly config: ResolvedConfig;
   readonly metrics: TaskMetrics = { processed: 0, dropped: {}, droppedBy: {}, skipped: 0, sent: 0 };
   private streamTimeMs = -1;
+  /** The timestamp of the input record processRaw took last, -1 when it skipped it (the caller's partition time). */
+  lastInputTimestamp = -1;
   private meta: { topic: string; partition: number; offset: number } | null = null;
   private current: RecordContext = { timestamp: -1, topic: '', partition: -1, offset: -1 };
   private currentNode = '';
@@ -218,6 +220,11 @@ export class Task implements TaskServices {
     return out;
   }
 
+  /** A committed partition time (Kafka's PartitionGroup.setPartitionTime): stream time is at least that. */
+  restoreStreamTime(partitionTime: number): void {
+    if (partitionTime > this.streamTimeMs) this.streamTimeMs = partitionTime;
+  }
+
   // ---- TaskServices ----
   streamTime(): number {
     return this.streamTimeMs;
@@ -299,6 +306,7 @@ export class Task implements TaskServices {
     const source = this.sourceFor(topic);
     if (!source) throw new Error(`task ${this.taskId}: no source reads topic '${topic}'.`);
     this.meta = { topic, partition, offset };
+    this.lastInputTimestamp = -1;
     this.rawKey = key;
     this.rawValue = value;
     let rec: Rec;
@@ -323,6 +331,7 @@ export class Task implements TaskServices {
       throw new ProcessingError(`invalid timestamp ${rec.timestamp} for the record at ${topic}-${partition} offset ${offset} (source ${source.name}); records need a non-negative timestamp: set one when producing or give the source a timestampExtractor.`);
     }
     if (rec.timestamp > this.streamTimeMs) this.streamTimeMs = rec.timestamp;
+    this.lastInputTimestamp = rec.timestamp;
     this.current = { timestamp: rec.timestamp, topic, partition, offset, headers };
     this.metrics.processed++;
     const c = this.compiled.get(source.name)!;

@@ -10,7 +10,8 @@
  *   The suppress buffer's changelog (Kafka's format V3) is compared by its last record per key: the records in
  *   between depend on commit timing, and Kafka stamps them with the send time (docs/kafka-interchange.md).
  * - Java Kafka Streams with our applicationId takes over from our app: it validates our internal topics, restores
- *   its stores (and suppress buffer) from our changelogs and counts on from our counts.
+ *   its stores (and suppress buffer) from our changelogs and counts on from our counts, and its tasks start from the
+ *   partition times we committed in the offsets' metadata (TopicPartitionMetadata, decoded by Kafka's own class).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openKafkaLog } from '../../src/kafka/index.ts';
 import { partitionForKey } from '../../src/index.ts';
 import { AppProcess, sleep } from '../runtime/proc.ts';
-import { javaConsume, javaProduce, javaStreams, type JavaRecord } from './java-tool.ts';
+import { decodePartitionMetadata } from '../../src/runtime/offset-metadata.ts';
+import { javaCommitted, javaConsume, javaProduce, javaStreams, type JavaCommitted, type JavaRecord } from './java-tool.ts';
 import { kcatConsume } from './kcat.ts';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -52,6 +54,23 @@ function perKey(records: JavaRecord[]): Record<string, Array<JavaRecord['value']
   const out: Record<string, Array<JavaRecord['value']>> = {};
   for (const r of records) (out[String(r.key)] ??= []).push(r.value);
   return out;
+}
+
+/** Per partition of a 2-partition input topic: the largest timestamp of `records` (what its partition time is after them). */
+function maxTimePerPartition(records: Array<[string, string, number]>): Record<number, number> {
+  const out: Record<number, number> = {};
+  const enc = new TextEncoder();
+  for (const [k, , ts] of records) {
+    const p = partitionForKey(enc.encode(k), 2);
+    out[p] = Math.max(out[p] ?? -1, ts);
+  }
+  return out;
+}
+
+/** Committed partition times by partition (Kafka's decoding); each metadata string decodes the same with ours. */
+function committedTimes(committed: JavaCommitted[]): Record<number, number> {
+  for (const c of committed) expect(decodePartitionMetadata(c.metadata).partitionTime, `our decoding of ${c.metadata}`).toBe(c.partitionTime);
+  return Object.fromEntries(committed.filter((c) => c.partitionTime >= 0).map((c) => [c.partition, c.partitionTime]));
 }
 
 /** A changelog's records per store key (hex): value bytes, timestamp, headers and partition, in offset order. */
@@ -176,13 +195,22 @@ describe('data interchange with Java clients and Kafka Streams 4.4', () => {
   it('Java Kafka Streams takes over our app (same applicationId): it restores our changelogs and counts on from our counts', async () => {
     // our app (the test above) committed its input offsets and left its changelogs; Java Kafka Streams with
     // applicationId ix-ts validates our internal topics, restores its stores from our changelogs and goes on
+    // our commits carry Kafka Streams' offset metadata: Kafka's TopicPartitionMetadata.decode reads each input
+    // partition's time from them, the largest timestamp we processed there
+    expect(committedTimes(await javaCommitted(bootstrap, 'ix-ts', 'ix-events'))).toEqual(maxTimePerPartition(events));
+    expect(committedTimes(await javaCommitted(bootstrap, 'ix-ts', 'ix-lines'))).toEqual(maxTimePerPartition(lines));
     const more: Array<[string, string, number]> = Array.from({ length: 14 }, (_, i) => [`k${i % 7}`, `more${i}`, BASE + 80_000 + i * 600]);
-    const moreLines: Array<[string, string, number]> = [['doc', 'The sea and the river', BASE + 90_000]];
+    // a late line (before the 20 lines above): Java's partition time stays ours only if it restored it from our metadata
+    const moreLines: Array<[string, string, number]> = [['doc', 'The sea and the river', BASE + 500]];
     await javaProduce(bootstrap, 'ix-events', more);
     await javaProduce(bootstrap, 'ix-lines', moreLines);
     const moreWords = moreLines.flatMap(([, l]) => l.toLowerCase().split(/\W+/).filter((w) => w.length > 0));
     await javaStreams(bootstrap, 'ix-ts', more.length + moreWords.length, tmp('ix-java-takeover-'));
     expect(perKey(await javaConsume(bootstrap, 'ix-ts-counts', 'string', 'long'))).toEqual(expectedCounts([...events, ...more].map(([k]) => k)));
     expect(perKey(await javaConsume(bootstrap, 'ix-ts-word-counts', 'string', 'long'))).toEqual(expectedCounts([...words, ...moreWords]));
+    // Java's commits: the late line left the partition time where ours was (restored, StreamTask.initializeTaskTime),
+    // and our decoder reads Java's metadata strings
+    expect(committedTimes(await javaCommitted(bootstrap, 'ix-ts', 'ix-lines'))).toEqual(maxTimePerPartition(lines));
+    expect(committedTimes(await javaCommitted(bootstrap, 'ix-ts', 'ix-events'))).toEqual(maxTimePerPartition([...events, ...more]));
   });
 });

@@ -45,3 +45,16 @@ export async function javaConsume(bootstrap: string, topic: string, key: JavaSer
 export async function javaStreams(bootstrap: string, applicationId: string, outputs: number, stateDir: string): Promise<void> {
   await run(['streams', bootstrap, applicationId, String(outputs), stateDir]);
 }
+
+/** A group's committed offset of one partition, its metadata string and the partition time Kafka Streams decodes from it. */
+export interface JavaCommitted {
+  partition: number;
+  offset: number;
+  metadata: string | null;
+  partitionTime: number;
+}
+
+/** The committed offsets of `group` on `topic` as Java's consumer reads them, decoded by TopicPartitionMetadata.decode. */
+export async function javaCommitted(bootstrap: string, group: string, topic: string): Promise<JavaCommitted[]> {
+  return lines(await run(['committed', bootstrap, group, topic])).map((l) => JSON.parse(l) as JavaCommitted);
+}

@@ -120,6 +120,34 @@ export function logClientContract(name: string, target: ContractTarget): void {
       await cg.close();
     });
 
+    it('offset commits carry a metadata string per partition (plain and transactional); committedOffsets returns it', async () => {
+      const log = await open();
+      const t = unique('contract-meta');
+      const g = unique('contract-meta-g');
+      await log.admin.createTopic(t, { partitions: 3 });
+      const c = log.consumer({ groupId: g });
+      await c.commit([
+        { topic: t, partition: 0, offset: 3, metadata: 'AgAAAYvP5Wh7' },
+        { topic: t, partition: 1, offset: 4 },
+        { topic: t, partition: 2, offset: 5, metadata: null },
+      ]);
+      const tps = [0, 1, 2].map((partition) => ({ topic: t, partition }));
+      expect(await c.committedOffsets(tps)).toEqual([
+        { offset: 3, metadata: 'AgAAAYvP5Wh7' }, { offset: 4, metadata: null }, { offset: 5, metadata: null },
+      ]);
+      expect(await c.committed(tps[0])).toBe(3);
+      const p = log.producer({ transactionalId: unique('contract-meta-tx') });
+      p.beginTransaction();
+      await p.sendBatch([{ topic: t, partition: 1, key: 'k', value: 'v' }]);
+      await p.sendOffsetsToTransaction([{ topic: t, partition: 1, offset: 9, metadata: 'Av//////////' }, { topic: t, partition: 0, offset: 8 }], g);
+      await p.commitTransaction();
+      await p.close();
+      expect(await c.committedOffsets([...tps, { topic: unique('contract-meta-none'), partition: 0 }])).toEqual([
+        { offset: 8, metadata: null }, { offset: 9, metadata: 'Av//////////' }, { offset: 5, metadata: null }, null,
+      ]);
+      await c.close();
+    });
+
     it('a newer producer with the same transactional id fences the older one', async () => {
       const log = await open();
       const t = unique('contract-fence');

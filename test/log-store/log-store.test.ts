@@ -78,6 +78,28 @@ describe('LogStore', () => {
     expect(await other.poll({ timeoutMs: 100 })).toHaveLength(20);
   });
 
+  it('keeps offset metadata with the committed offsets across a restart, in Kafka\'s OffsetCommitValue v3 layout', async () => {
+    const dir = tmpDir();
+    let log = await LogStore.open(dir, { fsync: 'batch', maintenanceIntervalMs: 0 });
+    await log.admin.createTopic('t', { partitions: 2 });
+    const c = log.consumer({ groupId: 'm' });
+    await c.commit([{ topic: 't', partition: 0, offset: 5, metadata: 'AgAAAYvP5Wh7' }, { topic: 't', partition: 1, offset: 6 }]);
+    const p = log.producer({ transactionalId: 'meta-tx' });
+    p.beginTransaction();
+    await p.sendOffsetsToTransaction([{ topic: 't', partition: 1, offset: 7, metadata: 'stream time é' }], 'm');
+    await p.commitTransaction();
+    await log.close();
+    log = await openLog(dir);
+    const tps = [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }];
+    expect(await log.consumer({ groupId: 'm' }).committedOffsets(tps)).toEqual([
+      { offset: 5, metadata: 'AgAAAYvP5Wh7' }, { offset: 7, metadata: 'stream time é' },
+    ]);
+    // the record itself: version 3, offset, leader epoch -1, metadata (int16 length + UTF-8), commit time
+    const recs = (await log.read({ topic: '__consumer_offsets', partition: 0 }, 0, 100)).records.filter((r) => r.value !== null);
+    const v = Buffer.from(recs[0].value!);
+    expect([v.readInt16BE(0), Number(v.readBigInt64BE(2)), v.readInt32BE(10), v.readInt16BE(14), v.toString('utf8', 16, 28), v.length]).toEqual([3, 5, -1, 12, 'AgAAAYvP5Wh7', 36]);
+  });
+
   it('shares partitions between members of a group', async () => {
     const log = await openLog();
     await log.admin.createTopic('t', { partitions: 4 });

@@ -3,7 +3,7 @@
  * topic, partition) and value (v3: offset, leaderEpoch, metadata, commitTimestamp) layouts;
  * `__transaction_state` holds JSON values keyed by transactional id. Both are compacted.
  */
-import type { OffsetAndPartition, TopicPartition } from '../../log-client/types.ts';
+import type { CommittedOffset, OffsetAndPartition, TopicPartition } from '../../log-client/types.ts';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 export const TXN_TOPIC = '__transaction_state';
@@ -23,13 +23,17 @@ export function offsetKey(group: string, tp: TopicPartition): Buffer {
   return Buffer.concat([v, str(group), str(tp.topic), p]);
 }
 
-export function offsetValue(offset: number, now: number): Buffer {
-  const b = Buffer.alloc(2 + 8 + 4 + 2 + 8);
+/** Kafka's OffsetCommitValue v3: offset, leader epoch (-1), metadata (int16 length + UTF-8; "" for none), commit time. */
+export function offsetValue(offset: number, metadata: string | null | undefined, now: number): Buffer {
+  const m = Buffer.from(metadata ?? '', 'utf8');
+  if (m.length > 0x7fff) throw new RangeError(`offset metadata of ${m.length} bytes is longer than Kafka's 32767: commit a shorter metadata string`);
+  const b = Buffer.alloc(2 + 8 + 4 + 2 + m.length + 8);
   b.writeInt16BE(3, 0);
   b.writeBigInt64BE(BigInt(offset), 2);
   b.writeInt32BE(-1, 10);
-  b.writeInt16BE(0, 14);
-  b.writeBigInt64BE(BigInt(now), 16);
+  b.writeInt16BE(m.length, 14);
+  m.copy(b, 16);
+  b.writeBigInt64BE(BigInt(now), 16 + m.length);
   return b;
 }
 
@@ -43,9 +47,12 @@ export function decodeOffsetKey(k: Uint8Array): { group: string; topic: string; 
   return { group, topic, partition: b.readInt32BE(6 + gl + tl) };
 }
 
-export function decodeOffsetValue(v: Uint8Array): number {
+/** An OffsetCommitValue (v0-v3): the offset and its metadata string (null when empty). */
+export function decodeOffsetValue(v: Uint8Array): CommittedOffset {
   const b = Buffer.from(v.buffer, v.byteOffset, v.length);
-  return Number(b.readBigInt64BE(2));
+  const at = b.readInt16BE(0) >= 3 ? 14 : 10; // v3 has a leader epoch before the metadata
+  const len = b.length >= at + 2 ? b.readInt16BE(at) : -1;
+  return { offset: Number(b.readBigInt64BE(2)), metadata: len > 0 ? b.toString('utf8', at + 2, at + 2 + len) : null };
 }
 
 export type TxnStateName = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort';

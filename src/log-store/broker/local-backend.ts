@@ -9,7 +9,7 @@ import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, T
 import { LogStoreError } from '../../log-client/errors.ts';
 import { partitionForKey } from '../../log-client/murmur2.ts';
 import type {
-  ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, Subscription,
+  CommittedOffset, ConsumerRecord, FsyncPolicy, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, Subscription,
   TopicDescription, TopicOptions, TopicPartition,
 } from '../../log-client/types.ts';
 import type { PartitionLog } from '../storage/partition-log.ts';
@@ -285,7 +285,11 @@ export class LocalBackend implements LogBackend {
   }
 
   async committed(groupId: string, tps: TopicPartition[]): Promise<(number | null)[]> {
-    return this.offsets.committed(groupId, tps);
+    return this.offsets.committed(groupId, tps).map((c) => c?.offset ?? null);
+  }
+
+  async committedOffsets(groupId: string, tps: TopicPartition[]): Promise<(CommittedOffset | null)[]> {
+    return this.offsets.committed(groupId, tps).map((c) => (c ? { ...c } : null));
   }
 
   // ---------- transactions ----------

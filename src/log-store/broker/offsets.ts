@@ -1,5 +1,5 @@
 /** Committed group offsets, kept in the compacted `__consumer_offsets` topic (Kafka's key and value layouts). */
-import type { OffsetAndPartition, PartitionLag, TopicPartition } from '../../log-client/types.ts';
+import type { CommittedOffset, OffsetAndPartition, PartitionLag, TopicPartition } from '../../log-client/types.ts';
 import type { PartitionLog } from '../storage/partition-log.ts';
 import type { RecordIn } from '../../record-format/record-batch.ts';
 import { OFFSETS_TOPIC, decodeOffsetKey, decodeOffsetValue, offsetKey, offsetValue } from './internal-topics.ts';
@@ -12,7 +12,7 @@ function tpKey(topic: string, partition: number): string {
 }
 
 export class OffsetStore {
-  private readonly byGroup = new Map<string, Map<string, number>>();
+  private readonly byGroup = new Map<string, Map<string, CommittedOffset>>();
 
   constructor(private readonly topics: Topics, private readonly now: () => number, private readonly syncOnRoll: boolean) {}
 
@@ -35,13 +35,13 @@ export class OffsetStore {
     const log = this.topics.internal(OFFSETS_TOPIC);
     let g = this.byGroup.get(groupId);
     if (!g) this.byGroup.set(groupId, (g = new Map()));
-    const recs: RecordIn[] = offsets.map((o) => ({ key: offsetKey(groupId, o), value: offsetValue(o.offset, now), timestamp: now }));
+    const recs: RecordIn[] = offsets.map((o) => ({ key: offsetKey(groupId, o), value: offsetValue(o.offset, o.metadata, now), timestamp: now }));
     for (let s = 0; s < recs.length; s += MAX_BATCH_RECORDS) log.append(recs.slice(s, s + MAX_BATCH_RECORDS), now, {}, this.syncOnRoll);
-    for (const o of offsets) g.set(tpKey(o.topic, o.partition), o.offset);
+    for (const o of offsets) g.set(tpKey(o.topic, o.partition), { offset: o.offset, metadata: o.metadata || null });
     return log;
   }
 
-  committed(groupId: string, tps: TopicPartition[]): (number | null)[] {
+  committed(groupId: string, tps: TopicPartition[]): (CommittedOffset | null)[] {
     const g = this.byGroup.get(groupId);
     return tps.map((tp) => g?.get(tpKey(tp.topic, tp.partition)) ?? null);
   }
@@ -51,9 +51,9 @@ export class OffsetStore {
   }
 
   lag(groupId: string): PartitionLag[] {
-    const g = this.byGroup.get(groupId) ?? new Map<string, number>();
+    const g = this.byGroup.get(groupId) ?? new Map<string, CommittedOffset>();
     const out: PartitionLag[] = [];
-    for (const [k, committed] of g) {
+    for (const [k, { offset: committed }] of g) {
       const [topic, ps] = k.split('\u0000');
       const p = this.topics.find(topic)?.parts[Number(ps)];
       if (!p) continue;

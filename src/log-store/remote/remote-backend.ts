@@ -7,7 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { FetchOptions, FetchResult, GroupOffsets, LogBackend, OffsetSpec, RecordVisitor, TxnRef } from '../../log-client/backend.ts';
 import { LogStoreError, type LogStoreErrorCode } from '../../log-client/errors.ts';
 import type {
-  ConsumerRecord, Subscription, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription, TopicOptions, TopicPartition,
+  CommittedOffset, ConsumerRecord, Subscription, Isolation, OffsetAndPartition, PartitionLag, ProducerRecord, RecordMetadata, TopicDescription, TopicOptions, TopicPartition,
 } from '../../log-client/types.ts';
 import { decodeMessage, encodeMessage, lineReader } from './wire.ts';
 import { packRecords, unpackConsumerRecords, unpackMetadata, type PackedMetadata, type PackedRecords } from './packing.ts';
@@ -103,6 +103,7 @@ export class RemoteBackend implements LogBackend {
   assignment(groupId: string, memberId: string): Promise<TopicPartition[]> { return this.call('assignment', groupId, memberId); }
   commitOffsets(groupId: string, offsets: OffsetAndPartition[]): Promise<void> { return this.call('commitOffsets', groupId, offsets); }
   committed(groupId: string, tps: TopicPartition[]): Promise<(number | null)[]> { return this.call('committed', groupId, tps); }
+  committedOffsets(groupId: string, tps: TopicPartition[]): Promise<(CommittedOffset | null)[]> { return this.call('committedOffsets', groupId, tps); }
   initTransactions(id: string): Promise<{ producerId: number; epoch: number }> { return this.call('initTransactions', id); }
   endTransaction(txn: TxnRef, commit: boolean, offsets: GroupOffsets[]): Promise<void> { return this.call('endTransaction', txn, commit, offsets); }
   maintenance(): Promise<void> { return this.call('maintenance'); }

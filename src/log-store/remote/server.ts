@@ -13,7 +13,7 @@ import type { PackedRead, Reply } from './remote-backend.ts';
 
 const METHODS = new Set([
   'createTopic', 'listTopics', 'describeTopic', 'deleteTopic', 'listGroups', 'groupLag', 'produce', 'fetch', 'listOffsets',
-  'joinGroup', 'leaveGroup', 'assignment', 'commitOffsets', 'committed', 'initTransactions', 'endTransaction', 'maintenance', 'read', 'deleteRecords',
+  'joinGroup', 'leaveGroup', 'assignment', 'commitOffsets', 'committed', 'committedOffsets', 'initTransactions', 'endTransaction', 'maintenance', 'read', 'deleteRecords',
 ]);
 
 export interface Request {

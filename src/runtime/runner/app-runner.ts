@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { isRepartitionTopic } from '../../api/topic-names.ts';
-import { groupProtocolFor, spreadsTasks, streamsMembership, type LogClient } from '../../log-client/client.ts';
+import { backendOf, groupProtocolFor, spreadsTasks, streamsMembership, type LogClient } from '../../log-client/client.ts';
 import type { OwnedTasks, StreamsMembership, TaskAssignment } from '../../log-client/membership.ts';
 import type { Consumer } from '../../log-client/consumer.ts';
 import type { Producer } from '../../log-client/producer.ts';
@@ -151,6 +151,7 @@ export class AppRunner {
       log, topology, config, stateDir: this.o.stateDir, storeOptions: this.storeOptions(), cacheBudget: this.threadCache,
       collector: this.collector, globalStores: this.global?.stores ?? new Map<string, StoreHandle>(),
       plan, isolation, onLog: this.o.onLog, onRestore: this.o.onRestore,
+      committed: (tps) => backendOf(log).committedOffsets(appId, tps),
     });
     this.tasks = tasks;
     if (this.membership) {
@@ -341,6 +342,7 @@ export class AppRunner {
       const res = task.processRaw(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp, toHeaders(r.headers));
       if (res instanceof Promise) await res;
       q.tag.offset = r.offset + 1;
+      if (task.lastInputTimestamp > q.tag.time) q.tag.time = task.lastInputTimestamp;
       const p = task.maybePunctuateStreamTime();
       if (p instanceof Promise) await p;
     }
@@ -352,7 +354,7 @@ export class AppRunner {
     for (const ts of this.tasks.tasks.values()) await ts.task.flush();
     await this.collector.flush();
     await this.advanceDrainedPositions();
-    const offsets = this.tasks.positions();
+    const offsets = this.tasks.committable();
     if (this.eos) {
       await this.producer.sendOffsetsToTransaction(offsets, this.o.config.applicationId);
       await this.producer.commitTransaction();

@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { changelogTopic } from '../../api/topic-names.ts';
 import type { LogClient } from '../../log-client/client.ts';
-import type { ConsumerRecord, Isolation, OffsetAndPartition, RecordMetadata } from '../../log-client/types.ts';
+import type { CommittedOffset, ConsumerRecord, Isolation, OffsetAndPartition, RecordMetadata, TopicPartition } from '../../log-client/types.ts';
 import type { CacheBudget } from '../../state/types.ts';
 import type { Topology } from '../../topology/topology.ts';
 import type { ResolvedConfig } from '../config.ts';
+import { decodePartitionMetadata, encodePartitionMetadata, mergeProcessorMetadata, UNKNOWN_PARTITION_TIME } from '../offset-metadata.ts';
 import { PartitionGroup, type PartitionQueue } from '../partition-group.ts';
 import { createStoresFor, type StoreFactoryOptions, type StoreHandle } from '../stores/stores.ts';
 import { Task } from '../task.ts';
@@ -21,7 +22,11 @@ import type { RecordCollector } from './record-collector.ts';
 import { restoreStore, type RestoreProgress } from './restore.ts';
 import type { TopicPlan } from './topics.ts';
 
-export type Position = OffsetAndPartition;
+/** An input partition of a task: the next offset to commit and its partition time (Kafka's RecordQueue.partitionTime). */
+export interface Position extends OffsetAndPartition {
+  /** The largest timestamp of the partition's records processed (or restored from the committed metadata); -1 unknown. */
+  time: number;
+}
 
 export interface ManagedTask {
   task: Task;
@@ -37,6 +42,11 @@ export interface ManagedTask {
   subId: number;
   /** A standby task: stores tailing their changelogs, no processing. */
   standby: boolean;
+  /**
+   * Kafka's ProcessorMetadata of the task, as committed offsets' metadata brought it (a Kafka Streams owner's
+   * entries): committed on with every input partition, so a Kafka Streams owner taking over finds them again.
+   */
+  processorMetadata: Map<string, bigint>;
 }
 
 export interface TaskManagerSetup {
@@ -50,8 +60,10 @@ export interface TaskManagerSetup {
   globalStores: Map<string, StoreHandle>;
   plan: TopicPlan;
   isolation: Isolation;
-  onLog?: (line: string) => void;
+  onLog?: (line: string, level?: 'error' | 'warn' | 'info' | 'debug') => void;
   onRestore?: (p: RestoreProgress) => void;
+  /** The group's committed offsets with their metadata (a task's partition times come back from them). */
+  committed?: (tps: TopicPartition[]) => Promise<(CommittedOffset | null)[]>;
 }
 
 export class TaskManager {
@@ -67,6 +79,8 @@ export class TaskManager {
   restoring: string | null = null;
   /** The restoring task is a standby. */
   restoringStandby = false;
+  /** Input partitions whose committed metadata did not decode, already logged. */
+  private readonly undecodable = new Set<string>();
 
   constructor(private readonly s: TaskManagerSetup) {}
 
@@ -148,7 +162,9 @@ export class TaskManager {
       output: collector, changelog: collector, wallClock: Date.now,
       numPartitions: (t) => this.s.plan.partitionsOf.get(t), log: this.s.onLog, cacheBudget: this.s.cacheBudget, localState: guard,
     });
-    const state: ManagedTask = { task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), input: new PartitionGroup(), guard, subId, standby: !active };
+    const state: ManagedTask = {
+      task, taskDir, stores, changelogEnd: new Map(), positions: new Map(), input: new PartitionGroup(), guard, subId, standby: !active, processorMetadata: new Map(),
+    };
     // Kafka's order: stores open, restore to the changelog's end, then processors initialize (seeing restored state).
     await task.initStores();
     // Checkpointed offsets describe local state on disk: in-memory stores restore the whole changelog.
@@ -185,15 +201,15 @@ export class TaskManager {
     const partition = state.task.partition;
     state.standby = false;
     for (const key of state.changelogEnd.keys()) this.changelogOwner.set(key, state);
+    for (const t of topics) state.positions.set(`${t}-${partition}`, { topic: t, partition, offset: 0, time: UNKNOWN_PARTITION_TIME });
+    // Kafka's StreamTask.completeRestoration: initializeMetadata (partition times), then the processors initialize
+    if (this.s.committed) this.restoreTimes(state, await this.s.committed(topics.map((topic) => ({ topic, partition }))));
     await state.task.initProcessors();
     // Restored: the stores hold their changelogs to the end. Exactly-once keeps no checkpoint while the task runs
     // (Kafka deletes it on init); at-least-once records the restored offsets until the first write-down.
     if (this.eos) state.guard.invalidate();
     else state.guard.checkpoint(Object.fromEntries(state.changelogEnd));
-    for (const t of topics) {
-      const key = `${t}-${partition}`;
-      const pos = { topic: t, partition, offset: 0 };
-      state.positions.set(key, pos);
+    for (const [key, pos] of state.positions) {
       state.input.queue(key, pos);
       this.byInput.set(key, state);
     }
@@ -266,6 +282,43 @@ export class TaskManager {
   /** Input positions of every task (what a commit commits). */
   positions(): Position[] {
     return [...this.tasks.values()].flatMap((ts) => [...ts.positions.values()]);
+  }
+
+  /**
+   * What a commit commits (Kafka's StreamTask.committableOffsetsAndMetadata): every input position, each with Kafka
+   * Streams' offset metadata holding its partition time and the task's processor metadata. One string per partition
+   * per commit.
+   */
+  committable(): OffsetAndPartition[] {
+    const out: OffsetAndPartition[] = [];
+    for (const ts of this.tasks.values()) {
+      for (const p of ts.positions.values()) {
+        out.push({ topic: p.topic, partition: p.partition, offset: p.offset, metadata: encodePartitionMetadata(p.time, ts.processorMetadata) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Kafka's StreamTask.initializeTaskTime: the committed metadata of the task's input partitions (ours or a Kafka
+   * Streams owner's, in `state.positions` order) gives each partition its time back, and the task's stream time is
+   * at least the largest of them, so punctuation and the processors' stream time go on from where the last owner
+   * stopped. Metadata that does not decode is logged once per partition and ignored, as Kafka does: never fatal.
+   */
+  private restoreTimes(state: ManagedTask, committed: (CommittedOffset | null)[]): void {
+    let i = 0;
+    for (const [key, pos] of state.positions) {
+      const c = committed[i++];
+      if (!c?.metadata) continue;
+      const d = decodePartitionMetadata(c.metadata);
+      if (d.problem && !this.undecodable.has(key)) {
+        this.undecodable.add(key);
+        this.s.onLog?.(`task ${state.task.taskId}: the offset metadata committed for ${key} (${JSON.stringify(c.metadata.slice(0, 64))}) is not Kafka Streams' partition time: ${d.problem}; ignored, the partition's time starts unknown (as Kafka Streams does)`, 'warn');
+      }
+      mergeProcessorMetadata(state.processorMetadata, d.processor);
+      if (d.partitionTime > pos.time) pos.time = d.partitionTime;
+      state.task.restoreStreamTime(d.partitionTime);
+    }
   }
 
   /** After a commit under at-least-once: the stores hold exactly the changelogs to their acknowledged ends. */

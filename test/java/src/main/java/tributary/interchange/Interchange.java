@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.processor.internals.TopicPartitionMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -56,6 +58,11 @@ import org.apache.kafka.streams.state.WindowStore;
  *   streams BOOTSTRAP APPID RECORDS STATEDIR          runs the interchange topology (below, the same as
  *                                                      test/kafka/apps/interchange-app.ts) at_least_once with caching
  *                                                      off until it has sent RECORDS output records (both outputs), then closes
+ *   committed BOOTSTRAP GROUP TOPIC                   the group's committed offsets of every partition of TOPIC (a
+ *                                                      consumer that does not join): one JSON line per committed
+ *                                                      partition: partition, offset, metadata (the string) and
+ *                                                      partitionTime, as Kafka Streams' TopicPartitionMetadata.decode
+ *                                                      reads the metadata (what StreamTask.initializeTaskTime restores)
  * SERDE: string | long | bytes (bytes: no decoded form, only the hex).
  */
 public final class Interchange {
@@ -66,8 +73,9 @@ public final class Interchange {
             case "produce" -> produce(args[1], args[2], args[3], args[4]);
             case "consume" -> consume(args[1], args[2], args[3], args[4]);
             case "streams" -> streams(args[1], args[2], Long.parseLong(args[3]), args[4]);
+            case "committed" -> committed(args[1], args[2], args[3]);
             default -> {
-                System.err.println("usage: produce|consume|streams ... (see Interchange.java)");
+                System.err.println("usage: produce|consume|streams|committed ... (see Interchange.java)");
                 System.exit(2);
             }
         }
@@ -155,6 +163,27 @@ public final class Interchange {
                     }
                     out.append("]}\n");
                 }
+            }
+        }
+        System.out.print(out);
+    }
+
+    static void committed(String bootstrap, String group, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        StringBuilder out = new StringBuilder();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            java.util.Set<TopicPartition> parts = new java.util.TreeSet<>(java.util.Comparator.comparingInt(TopicPartition::partition));
+            for (PartitionInfo i : consumer.partitionsFor(topic, Duration.ofSeconds(30))) parts.add(new TopicPartition(topic, i.partition()));
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(parts, Duration.ofSeconds(30));
+            for (TopicPartition tp : parts) {
+                OffsetAndMetadata m = committed.get(tp);
+                if (m == null) continue;
+                out.append("{\"partition\":").append(tp.partition()).append(",\"offset\":").append(m.offset())
+                    .append(",\"metadata\":").append(m.metadata() == null ? "null" : str(m.metadata()))
+                    .append(",\"partitionTime\":").append(TopicPartitionMetadata.decode(m.metadata()).partitionTime()).append("}\n");
             }
         }
         System.out.print(out);
