@@ -3,8 +3,8 @@
  * local single-node KRaft broker (scripts/kafka/broker.sh, Kafka 4.4.0, the test broker's lowered minimum session
  * timeouts); the input topic (K2_PARTITIONS = 6) is loaded with K2_KEYS (1M) distinct keys first, so the stores hold
  * 1M keys; then steady input (K2_RATE = 2000 rec/s over those keys) keeps flowing. Each sample is a fresh fleet (its
- * own applicationId, so only standbys hold a copy of a task's state): once every task runs and the input lag is under
- * two seconds of input, it SIGKILLs the instance with the most active tasks and measures, on the broker (not from
+ * own applicationId, so only standbys hold a copy of a task's state): once every task runs, the input lag is under
+ * two seconds of input and the standbys are as close to their changelogs' ends, it SIGKILLs the instance with the most active tasks and measures, on the broker (not from
  * any instance's own report):
  *  - resume: from the kill until every output partition of the killed instance's tasks grows again (the output of
  *    task 0_p goes to partition p: same key bytes, same murmur2); also the first one to resume;
@@ -192,25 +192,46 @@ async function sample(log: LogClient, bootstrap: string, input: string, root: st
   }
 }
 
-/** Waits until every task is active and running on one instance (and every standby placed), and input lag is under a second of input. */
+/**
+ * Waits until every task is active and running on one instance, every standby is placed and caught up (its
+ * checkpoint within two seconds of input of its changelog's end: a warm standby, as in a fleet that has run a while),
+ * and the input lag is under two seconds of input, for 3 s in a row.
+ */
 async function settle(log: LogClient, id: string, input: string, fleet: Instance[], standbys: number): Promise<void> {
   const end = Date.now() + 600_000;
   let steadySince = 0;
+  let last = '';
   for (;;) {
-    if (Date.now() > end) throw new Error(`K2 ${id}: the fleet did not settle within 600 s: ${JSON.stringify(fleet.map((x) => x.last))}`);
+    if (Date.now() > end) throw new Error(`K2 ${id}: the fleet did not settle within 600 s (${last}): ${JSON.stringify(fleet.map((x) => x.last))}`);
     await sleep(500);
     const dead = fleet.find((x) => x.exit !== null);
     if (dead) throw new Error(`K2 ${id}: an instance exited (${dead.exit}) before the kill: see its log next to ${dead.stateDir}`);
-    const all = fleet.flatMap((x) => x.last.tasks.filter((t) => t.state === 'running'));
+    const all = fleet.flatMap((x) => x.last.tasks.filter((t) => t.state === 'running').map((t) => ({ ...t, stateDir: x.stateDir })));
     const active = new Set(all.filter((t) => t.type === 'active').map((t) => t.id));
-    const standby = all.filter((t) => t.type === 'standby').length;
+    const standbyTasks = all.filter((t) => t.type === 'standby');
     const lags = (await log.admin.groupLag(id)).filter((l) => l.topic === input);
     const lag = lags.length === PARTITIONS ? lags.reduce((n, l) => n + l.lag, 0) : Number.POSITIVE_INFINITY;
-    const ok = active.size === PARTITIONS && standby >= PARTITIONS * standbys && lag < 2 * RATE && fleet.every((x) => x.active().length > 0);
+    let standbyLag = 0;
+    for (const t of standbyTasks) {
+      const p = Number(t.id.slice(t.id.indexOf('_') + 1));
+      const topic = `${id}-counts-changelog`;
+      const changelogEnd = (await log.offsets({ topic, partition: p })).end;
+      standbyLag += changelogEnd - checkpointOf(path.join(t.stateDir, id, t.id), `${topic}-${p}`);
+    }
+    last = `${active.size}/${PARTITIONS} active, ${standbyTasks.length}/${PARTITIONS * standbys} standbys ${standbyLag} behind, input lag ${lag}`;
+    const ok = active.size === PARTITIONS && standbyTasks.length >= PARTITIONS * standbys && lag < 2 * RATE && standbyLag < 2 * RATE && fleet.every((x) => x.active().length > 0);
     if (!ok) steadySince = 0;
     else if (!steadySince) steadySince = Date.now();
-    // standbys tail the changelogs: a few seconds of steady state lets them catch up with the active tasks
-    else if (Date.now() - steadySince > 5000) return;
+    else if (Date.now() - steadySince > 3000) return;
+  }
+}
+
+/** The changelog offset a task's checkpoint file records (0 without one). */
+function checkpointOf(taskDir: string, changelogPartition: string): number {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(taskDir, '.checkpoint'), 'utf8')) as { offsets: Record<string, number> }).offsets[changelogPartition] ?? 0;
+  } catch {
+    return 0;
   }
 }
 
