@@ -3,8 +3,11 @@
  * sub-topology x partition, so partition n of every co-partitioned topic of a sub-topology is one task on one
  * member. Following the facts of Kafka Streams' assignors (StickyTaskAssignor, HighAvailabilityTaskAssignor):
  * - active tasks are balanced over the members (stream threads): counts differ by at most one;
- * - sticky: a task stays with the member that owned it as long as balance allows; when its owner is gone, a member
- *   holding it as a standby (warm state) is preferred;
+ * - sticky: a task stays with the member that owned it as long as balance allows; when its owner is gone (or
+ *   restarted: it owns nothing when it rejoins), a process with local state of the task (Kafka's task offset sums
+ *   from the state dir: standbys and an earlier run's checkpoints) is preferred, the one whose state is closest to
+ *   the changelog end (highest offset sum) first, then a member that owned it as a standby (old members report no
+ *   sums);
  * - standby replicas go only to members of other processes than the task's active one, never two copies of a task
  *   in one process; with too few processes a task gets fewer standbys (Kafka does the same and logs it);
  * - deterministic: the same input gives the same output whatever the order of the members.
@@ -19,6 +22,8 @@ export interface AssignorMember {
   /** What the member owned when it (re)joined. */
   ownedActive: TaskId[];
   ownedStandby: TaskId[];
+  /** Tasks with local state in the member's process and their changelog offset sums (membership.ts MemberTasks). */
+  localOffsetSums?: Readonly<Record<TaskId, number>>;
 }
 
 export interface AssignorInput {
@@ -104,6 +109,21 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Per task, the processes with local state of it, highest offset sum first (ties: process id). A process's sum is the
+ * highest any of its members reported (its threads share one state dir).
+ */
+function localHolders(members: readonly AssignorMember[]): Map<TaskId, string[]> {
+  const sums = new Map<TaskId, Map<string, number>>();
+  for (const m of members) {
+    for (const [t, sum] of Object.entries(m.localOffsetSums ?? {})) {
+      const byProcess = sums.get(t) ?? sums.set(t, new Map()).get(t)!;
+      byProcess.set(m.processId, Math.max(sum, byProcess.get(m.processId) ?? -Infinity));
+    }
+  }
+  return new Map([...sums].map(([t, byProcess]) => [t, [...byProcess].sort(([pa, a], [pb, b]) => b - a || cmp(pa, pb)).map(([pid]) => pid)]));
+}
+
 export function assignTasks(input: AssignorInput): AssignorResult {
   const members = [...input.members].sort(compareMembers);
   const tasks = [...new Set(input.tasks)].sort(compareTasks);
@@ -120,9 +140,13 @@ export function assignTasks(input: AssignorInput): AssignorResult {
   const known = new Set(tasks);
   // sticky passes: first up to `base` of what each member owned, then the extra slots; previous active owners before
   // standby owners (a standby has the state warm, but the active owner has it current)
+  // local state is the process's (its threads share the state dir): per task, the processes that have it, highest sum first
+  const local = localHolders(members);
+  // a member over its share keeps first the tasks no other process has local state of (those can move for free)
+  const elsewhere = (m: AssignorMember, t: TaskId): number => ((local.get(t) ?? []).some((pid) => pid !== m.processId) ? 1 : 0);
   const claims = (pick: (m: AssignorMember) => TaskId[]) => (limitExtra: boolean): void => {
     for (const m of members) {
-      for (const t of [...pick(m)].sort(compareTasks)) {
+      for (const t of [...pick(m)].sort((a, b) => elsewhere(m, a) - elsewhere(m, b) || compareTasks(a, b))) {
         if (!known.has(t) || owner.has(t)) continue;
         if (count(m) < base) give(m, t);
         else if (limitExtra && count(m) === base && extras > 0) { give(m, t); extras--; }
@@ -131,8 +155,24 @@ export function assignTasks(input: AssignorInput): AssignorResult {
   };
   const activeClaims = claims((m) => m.ownedActive);
   const standbyClaims = claims((m) => m.ownedStandby);
+  const localClaims = (limitExtra: boolean): void => {
+    for (const t of tasks) {
+      if (owner.has(t)) continue;
+      for (const pid of local.get(t) ?? []) {
+        let best: AssignorMember | null = null;
+        for (const m of members) if (m.processId === pid && (!best || count(m) < count(best))) best = m;
+        if (best === null) continue;
+        if (count(best) < base) give(best, t);
+        else if (limitExtra && count(best) === base && extras > 0) { give(best, t); extras--; }
+        if (owner.has(t)) break;
+      }
+    }
+  };
+  // previous active owners first (their state is current), then local state, then standby owners
   activeClaims(false);
   activeClaims(true);
+  localClaims(false);
+  localClaims(true);
   standbyClaims(false);
   standbyClaims(true);
   // the rest to the least loaded member (ties: the member of the least loaded process, then member order)
@@ -158,7 +198,13 @@ export function assignTasks(input: AssignorInput): AssignorResult {
       for (let r = 0; r < input.numStandbyReplicas; r++) {
         const candidates = members.filter((m) => !processes.has(m.processId));
         if (candidates.length === 0) { missingStandbys += input.numStandbyReplicas - r; break; }
-        const warm = (m: AssignorMember): number => (m.ownedStandby.includes(t) ? 2 : m.ownedActive.includes(t) ? 1 : 0);
+        // a standby it had, then local state (highest sum first), then the previous active owner
+        const holders = local.get(t) ?? [];
+        const warm = (m: AssignorMember): number => {
+          if (m.ownedStandby.includes(t)) return holders.length + 2;
+          const i = holders.indexOf(m.processId);
+          return i >= 0 ? holders.length + 1 - i : m.ownedActive.includes(t) ? 1 : 0;
+        };
         let best = candidates[0];
         for (const m of candidates.slice(1)) {
           const w = warm(m) - warm(best);
