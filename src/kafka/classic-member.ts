@@ -16,7 +16,8 @@
  */
 import { LogStoreError } from '../log-client/errors.ts';
 import type { MemberTasks, OwnedTasks, StreamsMemberInfo, StreamsMembership, TaskAssignment, TaskId } from '../log-client/membership.ts';
-import { assignTasks, taskPartitions, tasksOf, topologyProblems, type AssignorMember } from './assignor.ts';
+import type { TopicPartition } from '../log-client/types.ts';
+import { assignTasks, splitTask, taskPartitions, tasksOf, topologyProblems, type AssignorMember } from './assignor.ts';
 import type { KafkaClient } from './client.ts';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, In, Out } from './consumer-protocol.ts';
 import { ClassicGroup } from './group.ts';
@@ -91,11 +92,15 @@ export function decodeStreamsAssignment(b: Buffer | null): StreamsAssignmentData
 
 export class ClassicStreamsMember extends ClassicGroup implements StreamsMembership {
   private current: OwnedTasks = { active: [], standby: [] };
+  private readonly endOffsets: ((tps: TopicPartition[]) => Promise<number[]>) | undefined;
   /** The local state the thread reported with its poll (every join of this member goes through a poll). */
   private localOffsetSums: Record<TaskId, number> | undefined;
 
-  constructor(client: KafkaClient, groupId: string, private readonly info: StreamsMemberInfo, o: { onLog?: (line: string) => void; onLeave?: () => void } = {}) {
+  /** `endOffsets`: the log end offsets of topic-partitions (ListOffsets latest), for the lag of members' local state. */
+  constructor(client: KafkaClient, groupId: string, private readonly info: StreamsMemberInfo,
+    o: { onLog?: (line: string) => void; onLeave?: () => void; endOffsets?: (tps: TopicPartition[]) => Promise<number[]> } = {}) {
     super(client, groupId, { sessionTimeoutMs: info.sessionTimeoutMs, rebalanceTimeoutMs: info.rebalanceTimeoutMs, ...o });
+    this.endOffsets = o.endOffsets;
     for (const s of info.subtopologies) {
       if (!Number.isInteger(s.partitions) || s.partitions < 0) throw new LogStoreError('INVALID_CONFIG', `sub-topology ${s.id} of group '${groupId}' has ${s.partitions} partitions: expected an integer >= 0`);
     }
@@ -142,7 +147,8 @@ export class ClassicStreamsMember extends ClassicGroup implements StreamsMembers
       return subs.map((s) => ({ memberId: s.memberId, assignment: encodeAssignment({ partitions: [], userData: error }) }));
     }
     const known = new Map([...counts].map(([t, n]) => [t, n ?? 0]));
-    const result = assignTasks({ tasks: tasksOf(tops), members: subs, numStandbyReplicas: this.info.numStandbyReplicas });
+    const changelogEnds = await this.changelogEnds(subs);
+    const result = assignTasks({ tasks: tasksOf(tops), members: subs, numStandbyReplicas: this.info.numStandbyReplicas, changelogEnds });
     const processes = new Set(subs.map((s) => s.processId)).size;
     this.o.onLog?.(`kafka: group '${this.groupId}' leader ${this.memberId} assigned ${tasksOf(tops).length} task(s) to ${subs.length} member(s) in ${processes} process(es)`
       + (result.missingStandbys ? `; ${result.missingStandbys} standby replica(s) not placed: numStandbyReplicas ${this.info.numStandbyReplicas} needs ${this.info.numStandbyReplicas + 1} processes` : ''));
@@ -151,6 +157,33 @@ export class ClassicStreamsMember extends ClassicGroup implements StreamsMembers
       const partitions = mine.active.flatMap((t) => taskPartitions(t, tops, known));
       return { memberId: s.memberId, assignment: encodeAssignment({ partitions, userData: encodeStreamsAssignment({ error: null, ...mine, hosts: result.hosts }) }) };
     });
+  }
+
+  /**
+   * Per task some member has local state of, the sum of its changelog partitions' end offsets (Kafka's task end
+   * offset sums, what the lags of the members' offset sums are measured against). Changelog topics that do not exist
+   * (yet) are left out; without `endOffsets`, or if listing them fails, the assignor ranks by offset sums alone.
+   */
+  private async changelogEnds(subs: AssignorMember[]): Promise<Map<TaskId, number> | undefined> {
+    const wanted = [...new Set(subs.flatMap((s) => Object.keys(s.localOffsetSums ?? {})))];
+    if (!this.endOffsets || wanted.length === 0) return undefined;
+    const tps: Array<TopicPartition & { task: TaskId }> = [];
+    for (const task of wanted) {
+      const [id, partition] = splitTask(task);
+      for (const topic of this.info.subtopologies.find((s) => s.id === id)?.stateChangelogTopics ?? []) {
+        this.client.forgetTopic(topic);
+        if (((await this.client.topic(topic))?.leaders.length ?? 0) > partition) tps.push({ topic, partition, task });
+      }
+    }
+    try {
+      const ends = await this.endOffsets(tps.map(({ topic, partition }) => ({ topic, partition })));
+      const out = new Map<TaskId, number>();
+      tps.forEach((tp, i) => out.set(tp.task, (out.get(tp.task) ?? 0) + ends[i]));
+      return out;
+    } catch (e) {
+      this.o.onLog?.(`kafka: group '${this.groupId}' leader ${this.memberId} could not list the changelogs' end offsets (${(e as Error).message}): it ranks the members' local state by offset sums alone`);
+      return undefined;
+    }
   }
 
   protected onRebalanceRequested(): void {

@@ -166,6 +166,28 @@ describe('assignTasks', () => {
     expect(one.byMember.get('y')!.active).not.toContain('0_1');
   });
 
+  it('with the changelog ends: local state ranks by lag; an owner over its share lets go first of what another process has least behind', () => {
+    const four = ['0_0', '0_1', '0_2', '0_3'];
+    // b owns everything (a was down); a restarted with state of all four: 0_0 and 0_1 nearly current, 0_2 and 0_3 empty
+    const members: AssignorMember[] = [
+      { ...member('a', 'p1'), localOffsetSums: { '0_0': 990, '0_1': 1990, '0_2': 0, '0_3': 0 } },
+      member('b', 'p2', { active: four }),
+    ];
+    const changelogEnds = new Map([['0_0', 1000], ['0_1', 2000], ['0_2', 500], ['0_3', 700]]);
+    const r = assignTasks({ tasks: four, members, numStandbyReplicas: 0, changelogEnds }).byMember;
+    expect(r.get('a')!.active).toEqual(['0_0', '0_1']);
+    expect(r.get('b')!.active).toEqual(['0_2', '0_3']);
+    // without the ends every task a has state of looks alike to b: it keeps the first ones in task order
+    expect(assignTasks({ tasks: four, members, numStandbyReplicas: 0 }).byMember.get('a')!.active).toEqual(['0_2', '0_3']);
+    // a sum past the changelog end (state of an older changelog) counts as the whole changelog behind
+    const ranked = assignTasks({
+      tasks: ['0_0', '0_1'],
+      members: [{ ...member('a', 'p1'), localOffsetSums: { '0_0': 5000 } }, { ...member('b', 'p2'), localOffsetSums: { '0_0': 900 } }],
+      numStandbyReplicas: 0, changelogEnds: new Map([['0_0', 1000]]),
+    }).byMember;
+    expect(ranked.get('b')!.active).toEqual(['0_0']);
+  });
+
   it('places standbys only in other processes than the active copy, never two copies of a task in one process', () => {
     const members = [member('a1', 'p1', {}, 1), member('a2', 'p1', {}, 2), member('b1', 'p2', {}, 1), member('c1', 'p3', {}, 1)];
     const r = assignTasks({ tasks, members, numStandbyReplicas: 2 });
