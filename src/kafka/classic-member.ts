@@ -167,15 +167,19 @@ export class ClassicStreamsMember extends ClassicGroup implements StreamsMembers
   private async changelogEnds(subs: AssignorMember[]): Promise<Map<TaskId, number> | undefined> {
     const wanted = [...new Set(subs.flatMap((s) => Object.keys(s.localOffsetSums ?? {})))];
     if (!this.endOffsets || wanted.length === 0) return undefined;
-    const tps: Array<TopicPartition & { task: TaskId }> = [];
-    for (const task of wanted) {
-      const [id, partition] = splitTask(task);
-      for (const topic of this.info.subtopologies.find((s) => s.id === id)?.stateChangelogTopics ?? []) {
-        this.client.forgetTopic(topic);
-        if (((await this.client.topic(topic))?.leaders.length ?? 0) > partition) tps.push({ topic, partition, task });
-      }
-    }
     try {
+      const partitionCounts = new Map<string, number>();
+      const tps: Array<TopicPartition & { task: TaskId }> = [];
+      for (const task of wanted) {
+        const [id, partition] = splitTask(task);
+        for (const topic of this.info.subtopologies.find((s) => s.id === id)?.stateChangelogTopics ?? []) {
+          if (!partitionCounts.has(topic)) {
+            this.client.forgetTopic(topic);
+            partitionCounts.set(topic, (await this.client.topic(topic))?.leaders.length ?? 0);
+          }
+          if (partitionCounts.get(topic)! > partition) tps.push({ topic, partition, task });
+        }
+      }
       const ends = await this.endOffsets(tps.map(({ topic, partition }) => ({ topic, partition })));
       const out = new Map<TaskId, number>();
       tps.forEach((tp, i) => out.set(tp.task, (out.get(tp.task) ?? 0) + ends[i]));
