@@ -3,8 +3,11 @@
  * sub-topology x partition, so partition n of every co-partitioned topic of a sub-topology is one task on one
  * member. Following the facts of Kafka Streams' assignors (StickyTaskAssignor, HighAvailabilityTaskAssignor):
  * - active tasks are balanced over the members (stream threads): counts differ by at most one;
- * - sticky: a task stays with the member that owned it as long as balance allows; when its owner is gone, a member
- *   holding it as a standby (warm state) is preferred;
+ * - sticky: a task stays with the member that owned it as long as balance allows; when its owner is gone (or
+ *   restarted: it owns nothing when it rejoins), a process with local state of the task (Kafka's task offset sums
+ *   from the state dir: standbys and an earlier run's checkpoints) is preferred, the one whose state is closest to
+ *   the changelog end (least lag, or highest offset sum) first, then a member that owned it as a standby (old members
+ *   report no sums); a member over its share keeps first the tasks that would cost most to move elsewhere;
  * - standby replicas go only to members of other processes than the task's active one, never two copies of a task
  *   in one process; with too few processes a task gets fewer standbys (Kafka does the same and logs it);
  * - deterministic: the same input gives the same output whatever the order of the members.
@@ -19,12 +22,19 @@ export interface AssignorMember {
   /** What the member owned when it (re)joined. */
   ownedActive: TaskId[];
   ownedStandby: TaskId[];
+  /** Tasks with local state in the member's process and their changelog offset sums (membership.ts MemberTasks). */
+  localOffsetSums?: Readonly<Record<TaskId, number>>;
 }
 
 export interface AssignorInput {
   tasks: TaskId[];
   members: AssignorMember[];
   numStandbyReplicas: number;
+  /**
+   * Per task, the sum of its changelog partitions' end offsets, for the lag of local state (end - offset sum); tasks
+   * without one rank local state by offset sum alone.
+   */
+  changelogEnds?: ReadonlyMap<TaskId, number>;
 }
 
 export interface AssignorResult {
@@ -104,6 +114,33 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The processes with local state of one task, best first, each with its lag (undefined: the changelog end is unknown). */
+type Holders = Array<{ processId: string; lag: number | undefined }>;
+
+/**
+ * Per task, the processes with local state of it, least behind first (ties: process id). A process's offset sum is the
+ * highest any of its members reported (its threads share one state dir). With the changelog end (the sum of the
+ * task's changelog end offsets) the lag is end - sum, as Kafka's ClientState computes it (a sum past the end, state
+ * from an older changelog, counts as the whole changelog); without it a higher sum is closer to the end.
+ */
+function localHolders(members: readonly AssignorMember[], ends: ReadonlyMap<TaskId, number> | undefined): Map<TaskId, Holders> {
+  const sums = new Map<TaskId, Map<string, number>>();
+  for (const m of members) {
+    for (const [t, sum] of Object.entries(m.localOffsetSums ?? {})) {
+      const byProcess = sums.get(t) ?? sums.set(t, new Map()).get(t)!;
+      byProcess.set(m.processId, Math.max(sum, byProcess.get(m.processId) ?? -Infinity));
+    }
+  }
+  const out = new Map<TaskId, Holders>();
+  for (const [t, byProcess] of sums) {
+    const end = ends?.get(t);
+    const lagOf = (sum: number): number | undefined => (end === undefined ? undefined : sum > end ? end : end - sum);
+    const rank = (sum: number): number => lagOf(sum) ?? -sum;
+    out.set(t, [...byProcess].sort(([pa, a], [pb, b]) => rank(a) - rank(b) || cmp(pa, pb)).map(([processId, sum]) => ({ processId, lag: lagOf(sum) })));
+  }
+  return out;
+}
+
 export function assignTasks(input: AssignorInput): AssignorResult {
   const members = [...input.members].sort(compareMembers);
   const tasks = [...new Set(input.tasks)].sort(compareTasks);
@@ -120,9 +157,18 @@ export function assignTasks(input: AssignorInput): AssignorResult {
   const known = new Set(tasks);
   // sticky passes: first up to `base` of what each member owned, then the extra slots; previous active owners before
   // standby owners (a standby has the state warm, but the active owner has it current)
+  // local state is the process's (its threads share the state dir): per task, the processes that have it, best first
+  const local = localHolders(members, input.changelogEnds);
+  const holders = (t: TaskId): Holders => local.get(t) ?? [];
+  // a member over its share keeps first the tasks that would cost most to move: no other process has state of them,
+  // then the ones whose best other holder is furthest behind (a restarted process gets back what it has)
+  const moveCost = (m: AssignorMember, t: TaskId): number => {
+    const other = holders(t).find((h) => h.processId !== m.processId);
+    return other === undefined ? Infinity : other.lag ?? 0;
+  };
   const claims = (pick: (m: AssignorMember) => TaskId[]) => (limitExtra: boolean): void => {
     for (const m of members) {
-      for (const t of [...pick(m)].sort(compareTasks)) {
+      for (const t of [...pick(m)].sort((a, b) => moveCost(m, b) - moveCost(m, a) || compareTasks(a, b))) {
         if (!known.has(t) || owner.has(t)) continue;
         if (count(m) < base) give(m, t);
         else if (limitExtra && count(m) === base && extras > 0) { give(m, t); extras--; }
@@ -131,8 +177,24 @@ export function assignTasks(input: AssignorInput): AssignorResult {
   };
   const activeClaims = claims((m) => m.ownedActive);
   const standbyClaims = claims((m) => m.ownedStandby);
+  const localClaims = (limitExtra: boolean): void => {
+    for (const t of tasks) {
+      if (owner.has(t)) continue;
+      for (const { processId } of holders(t)) {
+        let best: AssignorMember | null = null;
+        for (const m of members) if (m.processId === processId && (!best || count(m) < count(best))) best = m;
+        if (best === null) continue;
+        if (count(best) < base) give(best, t);
+        else if (limitExtra && count(best) === base && extras > 0) { give(best, t); extras--; }
+        if (owner.has(t)) break;
+      }
+    }
+  };
+  // previous active owners first (their state is current), then local state, then standby owners
   activeClaims(false);
   activeClaims(true);
+  localClaims(false);
+  localClaims(true);
   standbyClaims(false);
   standbyClaims(true);
   // the rest to the least loaded member (ties: the member of the least loaded process, then member order)
@@ -158,7 +220,13 @@ export function assignTasks(input: AssignorInput): AssignorResult {
       for (let r = 0; r < input.numStandbyReplicas; r++) {
         const candidates = members.filter((m) => !processes.has(m.processId));
         if (candidates.length === 0) { missingStandbys += input.numStandbyReplicas - r; break; }
-        const warm = (m: AssignorMember): number => (m.ownedStandby.includes(t) ? 2 : m.ownedActive.includes(t) ? 1 : 0);
+        // a standby it had, then local state (least behind first), then the previous active owner
+        const local = holders(t);
+        const warm = (m: AssignorMember): number => {
+          if (m.ownedStandby.includes(t)) return local.length + 2;
+          const i = local.findIndex((h) => h.processId === m.processId);
+          return i >= 0 ? local.length + 1 - i : m.ownedActive.includes(t) ? 1 : 0;
+        };
         let best = candidates[0];
         for (const m of candidates.slice(1)) {
           const w = warm(m) - warm(best);

@@ -287,6 +287,7 @@ export class KafkaBackend implements LogBackend {
     }
     const membership = new ClassicStreamsMember(this.client, groupId, info, {
       onLog: this.o.onLog, onLeave: () => { if (this.memberships.get(groupId) === membership) this.memberships.delete(groupId); },
+      endOffsets: (tps) => this.listOffsets(tps, 'latest'),
     });
     this.memberships.set(groupId, membership);
     return membership;

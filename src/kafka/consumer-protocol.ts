@@ -22,6 +22,7 @@ export class Out {
   private readonly parts: Buffer[] = [];
   int16(n: number): this { const b = Buffer.alloc(2); b.writeInt16BE(n); this.parts.push(b); return this; }
   int32(n: number): this { const b = Buffer.alloc(4); b.writeInt32BE(n); this.parts.push(b); return this; }
+  int64(n: number): this { const b = Buffer.alloc(8); b.writeBigInt64BE(BigInt(n)); this.parts.push(b); return this; }
   string(s: string): this { const v = Buffer.from(s, 'utf8'); this.int16(v.length); this.parts.push(v); return this; }
   nullableString(s: string | null): this { return s === null ? this.int16(-1) : this.string(s); }
   strings(list: readonly string[]): this { this.int32(list.length); for (const s of list) this.string(s); return this; }
@@ -40,6 +41,7 @@ export class In {
   }
   int16(): number { this.need(2); const v = this.b.readInt16BE(this.pos); this.pos += 2; return v; }
   int32(): number { this.need(4); const v = this.b.readInt32BE(this.pos); this.pos += 4; return v; }
+  int64(): number { this.need(8); const v = this.b.readBigInt64BE(this.pos); this.pos += 8; return Number(v); }
   string(): string { const s = this.nullableString(); if (s === null) throw new LogStoreError('GROUP', `${this.what}: a null string where a string is required`); return s; }
   nullableString(): string | null {
     const n = this.int16();

@@ -58,6 +58,20 @@ export interface OwnedTasks {
   standby: TaskId[];
 }
 
+/**
+ * What a thread reports when it (re)joins: the tasks it owns, and the tasks whose state its instance keeps locally
+ * (Kafka Streams' task offset sums), so that after a restart (owning nothing yet) the group gives an instance back
+ * the tasks whose state it has instead of restoring them elsewhere.
+ */
+export interface MemberTasks extends OwnedTasks {
+  /**
+   * Tasks with local state in the instance's state dir that the thread does not run as active (its standbys, and
+   * tasks left on disk by an earlier run or another thread), each with the sum of the changelog offsets its local
+   * stores hold (what a restore continues from: higher is closer to the changelog end). Absent: not reported.
+   */
+  localOffsetSums?: Record<TaskId, number>;
+}
+
 export interface TaskAssignment extends OwnedTasks {
   /** Kafka's StreamsMetadata: per instance endpoint, the tasks active and standby there (for query routing). */
   hosts: Array<{ endpoint: string; active: TaskId[]; standby: TaskId[] }>;
@@ -70,9 +84,10 @@ export interface StreamsMembership {
   /**
    * First call: joins the group and resolves with this member's assignment. Later calls, after the thread committed
    * because `rebalanceRequested` or `lost` was set: rejoins (classic) or reconciles (streams) and resolves with the
-   * new assignment. `owned` is what the thread holds now (stickiness, revocation).
+   * new assignment. `owned` is what the thread holds now (stickiness, revocation), with the local state it can
+   * report (previous ownership across restarts).
    */
-  poll(owned: OwnedTasks): Promise<TaskAssignment>;
+  poll(owned: MemberTasks): Promise<TaskAssignment>;
   /** The group needs this member to rejoin or take a new assignment: commit, then `poll`. */
   readonly rebalanceRequested: boolean;
   /** The member was fenced (session expired, stale generation or epoch): its tasks are lost (close dirty), then `poll`. */

@@ -96,6 +96,98 @@ describe('assignTasks', () => {
     expect(s.get('c')!.active).toContain('0_2');
   });
 
+  it('gives a restarted process (owning nothing, local state in its state dir) its tasks back, balance kept', () => {
+    const members = [member('a1', 'p1', {}, 1), member('a2', 'p1', {}, 2), member('b1', 'p2', {}, 1), member('c1', 'p3', {}, 1)];
+    const tasks = tasksOf([sub('0', 6, ['left']), sub('1', 6, ['right'])]); // 3 per member
+    const first = assignTasks({ tasks, members, numStandbyReplicas: 0 }).byMember;
+    const ofProcess = (r: Map<string, OwnedTasks>, ms: AssignorMember[], pid: string) => ms.filter((m) => m.processId === pid).flatMap((m) => r.get(m.memberId)!.active).sort();
+    const mine = first.get('b1')!.active;
+    // p2 stops: the others share its tasks
+    const others = members.filter((m) => m.processId !== 'p2').map((m) => ({ ...m, ownedActive: first.get(m.memberId)!.active }));
+    const without = assignTasks({ tasks, members: others, numStandbyReplicas: 0 }).byMember;
+    check(without, tasks);
+    // p2 restarts with the same state dir: a new member id, nothing owned, its tasks' checkpoints on disk
+    const back = [...others.map((m) => ({ ...m, ownedActive: without.get(m.memberId)!.active })), { ...member('b1-new', 'p2'), localOffsetSums: Object.fromEntries(mine.map((t, i) => [t, 100 + i])) }];
+    const r = assignTasks({ tasks, members: back, numStandbyReplicas: 0 }).byMember;
+    check(r, tasks);
+    expect(r.get('b1-new')!.active).toEqual(mine);
+    for (const pid of ['p1', 'p3']) expect(ofProcess(r, members, pid)).toEqual(ofProcess(first, members, pid));
+    // without the sums it gets whatever the others let go of first
+    const blind = assignTasks({ tasks, members: back.map((m) => ({ ...m, localOffsetSums: undefined })), numStandbyReplicas: 0 }).byMember;
+    check(blind, tasks);
+    expect(blind.get('b1-new')!.active).not.toEqual(mine);
+    // every process restarts at once (nobody owns anything): each gets what its state dir has, p1's two threads share its part
+    const disk: Record<string, string> = { p1: 'p1', p2: 'p3', p3: 'p2' }; // state dirs that hold another split than a fresh one
+    const all = members.map((m) => ({ ...m, memberId: `${m.memberId}-new`, localOffsetSums: Object.fromEntries(ofProcess(first, members, disk[m.processId]).map((t) => [t, 7])) }));
+    const again = assignTasks({ tasks, members: all, numStandbyReplicas: 0 }).byMember;
+    check(again, tasks);
+    for (const pid of ['p1', 'p2', 'p3']) expect(ofProcess(again, all, pid)).toEqual(ofProcess(first, members, disk[pid]));
+  });
+
+  it('local state: the previous active owner first, then the highest offset sum, then a standby owner; balance holds', () => {
+    const four = ['0_0', '0_1', '0_2', '0_3'];
+    // 0_0: a still runs it; b has older state of it on disk; 0_1: b has it at 50, c at 80: c is closer to the end
+    const r = assignTasks({
+      tasks: four,
+      members: [
+        member('a', 'p1', { active: ['0_0'] }),
+        { ...member('b', 'p2'), localOffsetSums: { '0_0': 10, '0_1': 50 } },
+        { ...member('c', 'p3'), localOffsetSums: { '0_1': 80 } },
+        member('d', 'p4', { standby: ['0_1', '0_2'] }),
+      ],
+      numStandbyReplicas: 0,
+    }).byMember;
+    expect(r.get('a')!.active).toEqual(['0_0']);
+    expect(r.get('c')!.active).toEqual(['0_1']);
+    expect(r.get('d')!.active).toEqual(['0_2']);
+    expect(r.get('b')!.active).toEqual(['0_3']);
+    // a process holding more local state than its share keeps only its share (the highest sums win the rest elsewhere)
+    const greedy = assignTasks({
+      tasks: four,
+      members: [{ ...member('a', 'p1'), localOffsetSums: { '0_0': 5, '0_1': 5, '0_2': 5, '0_3': 1 } }, { ...member('b', 'p2'), localOffsetSums: { '0_3': 9 } }],
+      numStandbyReplicas: 0,
+    }).byMember;
+    check(greedy, four);
+    expect(greedy.get('b')!.active).toContain('0_3');
+    // standbys go where local state is (highest sum first) when nobody ran them as standbys
+    const sb = assignTasks({
+      tasks: ['0_0'],
+      members: [member('a', 'p1', { active: ['0_0'] }), member('b', 'p2'), { ...member('c', 'p3'), localOffsetSums: { '0_0': 3 } }, { ...member('d', 'p4'), localOffsetSums: { '0_0': 4 } }],
+      numStandbyReplicas: 1,
+    }).byMember;
+    expect(sb.get('d')!.standby).toEqual(['0_0']);
+    // determinism: the same members in another order, and two threads of one process reporting different sums
+    const ms: AssignorMember[] = [{ ...member('x1', 'p1', {}, 1), localOffsetSums: { '0_1': 3 } }, { ...member('x2', 'p1', {}, 2), localOffsetSums: { '0_1': 9, '1_0': 2 } }, { ...member('y', 'p2'), localOffsetSums: { '0_1': 5, '1_0': 4 } }];
+    const one = assignTasks({ tasks, members: ms, numStandbyReplicas: 1 });
+    const two = assignTasks({ tasks: [...tasks].reverse(), members: [...ms].reverse(), numStandbyReplicas: 1 });
+    expect([...one.byMember].sort()).toEqual([...two.byMember].sort());
+    expect([...one.byMember.get('x1')!.active, ...one.byMember.get('x2')!.active]).toContain('0_1');
+    expect(one.byMember.get('y')!.active).toContain('1_0');
+    expect(one.byMember.get('y')!.active).not.toContain('0_1');
+  });
+
+  it('with the changelog ends: local state ranks by lag; an owner over its share lets go first of what another process has least behind', () => {
+    const four = ['0_0', '0_1', '0_2', '0_3'];
+    // b owns everything (a was down); a restarted with state of all four: 0_0 and 0_1 nearly current, 0_2 and 0_3 empty
+    const members: AssignorMember[] = [
+      { ...member('a', 'p1'), localOffsetSums: { '0_0': 990, '0_1': 1990, '0_2': 0, '0_3': 0 } },
+      member('b', 'p2', { active: four }),
+    ];
+    const changelogEnds = new Map([['0_0', 1000], ['0_1', 2000], ['0_2', 500], ['0_3', 700]]);
+    const r = assignTasks({ tasks: four, members, numStandbyReplicas: 0, changelogEnds }).byMember;
+    expect(r.get('a')!.active).toEqual(['0_0', '0_1']);
+    expect(r.get('b')!.active).toEqual(['0_2', '0_3']);
+    // without the ends every task a has state of looks alike to b: it keeps the first ones in task order
+    expect(assignTasks({ tasks: four, members, numStandbyReplicas: 0 }).byMember.get('a')!.active).toEqual(['0_2', '0_3']);
+    // a sum past the changelog end (state of an older changelog) counts as the whole changelog behind
+    const ranked = assignTasks({
+      tasks: ['0_0', '0_1'],
+      members: [{ ...member('a', 'p1'), localOffsetSums: { '0_0': 5000 } }, { ...member('b', 'p2'), localOffsetSums: { '0_0': 900 } }],
+      numStandbyReplicas: 0, changelogEnds: new Map([['0_0', 1000]]),
+    }).byMember;
+    expect(ranked.get('b')!.active).toEqual(['0_0']);
+  });
+
   it('places standbys only in other processes than the active copy, never two copies of a task in one process', () => {
     const members = [member('a1', 'p1', {}, 1), member('a2', 'p1', {}, 2), member('b1', 'p2', {}, 1), member('c1', 'p3', {}, 1)];
     const r = assignTasks({ tasks, members, numStandbyReplicas: 2 });
@@ -152,6 +244,12 @@ describe('ConsumerProtocol and the stream user data', () => {
     const s = decodeSubscription(encodeSubscription({ topics: ['a', 'b'], userData }), 'm');
     expect(s.topics).toEqual(['a', 'b']);
     expect(decodeStreamsSubscription(s.userData, 'm')).toEqual({ processId: 'p-1', threadIndex: 2, endpoint: null, owned: { active: ['0_1'], standby: ['1_0', '1_2'] } });
+    // the local task offset sums are a trailing field: a reader of the prefix alone (an older build) reads the same
+    const withSums = encodeStreamsSubscription({ processId: 'p-1', threadIndex: 2, endpoint: 'h:9', owned: { active: [], standby: ['1_0'] }, localOffsetSums: { '1_0': 12, '0_3': 2 ** 40 } });
+    expect(decodeStreamsSubscription(withSums, 'm')).toEqual({ processId: 'p-1', threadIndex: 2, endpoint: 'h:9', owned: { active: [], standby: ['1_0'] }, localOffsetSums: { '1_0': 12, '0_3': 2 ** 40 } });
+    const prefix = encodeStreamsSubscription({ processId: 'p-1', threadIndex: 2, endpoint: 'h:9', owned: { active: [], standby: ['1_0'] } });
+    expect(withSums.subarray(0, prefix.length)).toEqual(prefix);
+    expect(() => decodeStreamsSubscription(withSums.subarray(0, withSums.length - 3), 'm-8')).toThrow(/member m-8 is truncated/);
     const hosts = [{ endpoint: 'h:1', active: ['0_0'], standby: [] }, { endpoint: 'h:2', active: [], standby: ['0_0'] }];
     const a = decodeAssignment(encodeAssignment({ partitions: [{ topic: 'a', partition: 0 }, { topic: 'b', partition: 0 }], userData: encodeStreamsAssignment({ error: null, active: ['0_0'], standby: [], hosts }) }));
     expect(a.partitions).toEqual([{ topic: 'a', partition: 0 }, { topic: 'b', partition: 0 }]);

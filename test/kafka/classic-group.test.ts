@@ -1,10 +1,17 @@
 /**
  * The classic group protocol on a real broker: stream threads' memberships (KafkaBackend.streamsMembership with
  * protocol 'classic', one KafkaBackend per member, different processIds) share an application's tasks, rebalance
- * when members join, leave or stop heartbeating, and a lost member's commits are refused as FENCED. Plain consumers
- * of one group split a topic's partitions.
+ * when members join, leave or stop heartbeating, and a lost member's commits are refused as FENCED. An app instance
+ * restarted with the same state dir gets its tasks back (its local state, reported as task offset sums) and
+ * restores only the delta. Plain consumers of one group split a topic's partitions.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defineApp, serdes, type RunningApp } from '../../src/index.ts';
+import { startApp } from '../../src/app/start.ts';
+import type { RestoreProgress } from '../../src/runtime/runner/restore.ts';
 import { KafkaBackend, openKafkaLog } from '../../src/kafka/index.ts';
 import type { ClassicStreamsMember } from '../../src/kafka/classic-member.ts';
 import type { OwnedTasks, StreamsMemberInfo, StreamsMembership, SubtopologyInfo, TaskAssignment } from '../../src/log-client/membership.ts';
@@ -169,6 +176,85 @@ describe('classic group protocol: stream thread memberships', () => {
     await a.m.leave();
     await b.m.leave();
   });
+});
+
+describe('classic group protocol: a restarted instance', () => {
+  it('gets back the tasks whose state its state dir has, and restores only what it missed', async () => {
+    const appId = `${run}-sticky`;
+    const input = `${appId}-in`;
+    const app = defineApp({
+      applicationId: appId,
+      build(b) {
+        b.stream(input, { key: serdes.string(), value: serdes.string() }).groupByKey().count({ storeName: 'counts' })
+          .toStream().to(`${appId}-out`, { key: serdes.string(), value: serdes.int64() });
+      },
+    });
+    const log = await openKafkaLog({ bootstrapServers: bootstrap });
+    const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-sticky-a-')), fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-sticky-b-'))];
+    const running: RunningApp[] = [];
+    try {
+      await log.admin.createTopic(input, { partitions: 4 });
+      await log.admin.createTopic(`${appId}-out`, { partitions: 4 });
+      const lines: string[] = [];
+      const start = async (dir: string, restores: RestoreProgress[] = []) => {
+        const r = await startApp(app, {
+          bootstrapServers: bootstrap, stateDir: dir, groupProtocol: 'classic', sessionTimeoutMs: 3000, commitIntervalMs: 200, cacheMaxBytes: 0,
+          onLog: (l: string) => lines.push(l), onRestore: (p: RestoreProgress) => restores.push(p),
+        });
+        running.push(r);
+        return r;
+      };
+      const active = (r: RunningApp) => r.tasks().filter((t) => t.type === 'active' && t.state === 'running').map((t) => t.id).sort();
+      const producer = log.producer();
+      const send = (from: number, n: number) => producer.sendBatch(Array.from({ length: n }, (_, i) => ({ topic: input, key: `k${(from + i) % 40}`, value: 'x' })));
+      const caughtUp = async () => {
+        const lag = await log.admin.groupLag(appId);
+        return lag.filter((l) => l.topic === input).length === 4 && lag.every((l) => l.lag === 0);
+      };
+      const waitFor = async (what: string, f: () => boolean | Promise<boolean>) => {
+        for (const end = Date.now() + 15_000; !(await f());) {
+          if (Date.now() > end) throw new Error(`timed out waiting until ${what}\n${lines.join('\n')}`);
+          await sleep(100);
+        }
+      };
+
+      // a alone takes every task; b joins: a keeps half (0_0, 0_1), b takes the rest
+      let a = await start(dirs[0]);
+      await waitFor('a runs every task', () => active(a).length === 4);
+      const b = await start(dirs[1]);
+      await waitFor('a and b run two tasks each', () => active(a).length === 2 && active(b).length === 2);
+      const mine = active(a);
+      await send(0, 400);
+      await waitFor('the app has processed the first input', caughtUp);
+
+      // a stops cleanly (checkpoints written, group left): b takes its tasks and goes on with more input
+      await a.close();
+      running.splice(running.indexOf(a), 1);
+      await waitFor('b runs every task', () => active(b).length === 4);
+      await send(400, 40);
+      await waitFor('b has processed the input sent while a was down', caughtUp);
+
+      // a starts again with the same state dir: nothing owned, but its state dir has the tasks it had, so the leader
+      // gives it those back (b, over its share, lets go of them first) instead of the first ones in task order
+      const restores: RestoreProgress[] = [];
+      a = await start(dirs[0], restores);
+      await waitFor('a and b run two tasks each again', () => active(a).length === 2 && active(b).length === 2);
+      expect(active(a)).toEqual(mine);
+      // restored from its checkpoints: only what b wrote to the changelogs while a was down
+      const done = restores.filter((p) => p.done);
+      expect(done.map((p) => p.partition).sort()).toEqual(mine.map((t) => Number(t.split('_')[1])));
+      for (const p of done) {
+        expect(p.from).toBeGreaterThan(0);
+        expect(p.restored).toBeGreaterThan(0);
+        expect(p.restored).toBeLessThan(p.from);
+      }
+      expect(lines.some((l) => /assigned 4 task\(s\) to 2 member\(s\) in 2 process\(es\)/.test(l))).toBe(true);
+    } finally {
+      for (const r of running) await r.close().catch(() => undefined);
+      await log.close();
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('classic group protocol: a topology the leader cannot assign', () => {

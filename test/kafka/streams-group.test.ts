@@ -1,7 +1,8 @@
 /**
  * Kafka's streams group protocol (KIP-1071) against a 4.4 broker: StreamsGroupMember's heartbeat state machine,
  * the broker's task assignment (disjoint, complete, revoke before reassign, standbys on another process), fencing
- * after the session timeout, group statuses, group configs, and offset commits checked against the member epoch.
+ * after the session timeout, group statuses, group configs, and offset commits checked against the member epoch;
+ * a member's local state reported as TaskOffsets (kept by the broker, used for standby placement).
  * Each test uses its own group and topics (a random suffix), so they do not wait for one another's deletions.
  */
 import { randomUUID } from 'node:crypto';
@@ -73,14 +74,15 @@ class Thread {
   polls = 0;
   private stop = false;
   private done: Promise<void> | null = null;
-  constructor(readonly m: StreamsGroupMember) {}
+  /** `local`: the local task offset sums every poll reports (a state dir's checkpoints). */
+  constructor(readonly m: StreamsGroupMember, private readonly local?: Record<string, number>) {}
 
   start(): this {
     this.done = (async () => {
       while (!this.stop) {
         if (this.polls === 0 || this.m.rebalanceRequested || this.m.lost) {
           if (this.m.lost) this.owned = { active: [], standby: [] };
-          this.last = await this.m.poll(this.owned);
+          this.last = await this.m.poll(this.local ? { ...this.owned, localOffsetSums: this.local } : this.owned);
           this.polls++;
           this.owned = { active: this.last.active, standby: this.last.standby };
           this.m.owned(this.owned);
@@ -157,6 +159,25 @@ describe('streams group protocol (KIP-1071) on a 4.4 broker', () => {
     expect(desc.groups[0].members.map((m) => m.memberId)).toEqual([a.m.memberId]);
     expect(desc.groups[0].topology?.subtopologies?.map((s) => s.subtopologyId).sort()).toEqual(['0', '1']);
     await a.halt();
+  });
+
+  it('a joining member reports its local state as TaskOffsets: the broker keeps them and places standbys where that state is', async () => {
+    const { app, subs } = await topology();
+    const a = new Thread(member(app, subs, { numStandbyReplicas: 1 })).start();
+    const c = new Thread(member(app, subs, { numStandbyReplicas: 1 })).start();
+    await until('a and c sharing every task', () => stable([a, c]) && a.owned.active.length + c.owned.active.length === 8 && a.owned.standby.length + c.owned.standby.length === 8);
+    // b: an instance restarted with a state dir holding three tasks (a member without any gets standbys 0_0, 0_1, 1_0)
+    const local = { '0_2': 40, '0_3': 35, '1_1': 30 };
+    const b = new Thread(member(app, subs, { numStandbyReplicas: 1 }), local).start();
+    await until('a balanced assignment of three', () => stable([a, b, c]) && [a, b, c].every((t) => t.owned.active.length >= 2) && b.owned.standby.length === 3);
+    const desc = await streamsGroupDescribe.async(await clients[0].connection(await clients[0].coordinator(0, app), 'group'), [app], false);
+    const reported = desc.groups[0].members.find((m) => m.memberId === b.m.memberId)!;
+    expect(reported.taskOffsets.map((o) => [`${o.subtopologyId}_${o.partition}`, Number(o.offset)])).toEqual(Object.entries(local));
+    // 4.4's sticky assignor ranks standby candidates by reported offset sum: b's two highest, within its standby quota
+    expect(b.owned.standby).toEqual(expect.arrayContaining(['0_2', '0_3']));
+    await a.halt();
+    await b.halt();
+    await c.halt();
   });
 
   it('a joining member gets tasks only after the first one gave them up (rebalanceRequested, poll, owned)', async () => {

@@ -160,6 +160,37 @@ describe('StreamsGroupMember (scripted coordinator)', () => {
     await m.leave();
   });
 
+  it('reports local state as TaskOffsets with the join, null while unchanged, again when a poll reports other sums or it rejoins', async () => {
+    const c = coordinator();
+    const m = new StreamsGroupMember(fakeClient, 'app', info);
+    c.queue.push(ok({ memberEpoch: 2, activeTasks: [{ subtopologyId: '0', partitions: [1] }], standbyTasks: [], warmupTasks: [] }));
+    const got = await m.poll({ active: [], standby: [], localOffsetSums: { '1_0': 7, '0_1': 12, '10_0': 3 } });
+    // sorted by sub-topology id (numerically, as task ids), then partition; no end offsets (unknown)
+    expect(c.requests[0]).toMatchObject({ memberEpoch: 0, taskEndOffsets: null });
+    expect(c.requests[0].taskOffsets).toEqual([
+      { subtopologyId: '0', partition: 1, offset: 12n }, { subtopologyId: '1', partition: 0, offset: 7n }, { subtopologyId: '10', partition: 0, offset: 3n },
+    ]);
+    m.owned(got);
+    await until(() => c.requests.length === 2);
+    expect(c.requests[1].taskOffsets).toBeNull(); // unchanged
+    // a rebalance: the thread's poll reports other sums (0_1 now runs here: not local state any more)
+    c.queue.push(ok({ memberEpoch: 3, activeTasks: [{ subtopologyId: '0', partitions: [1] }], standbyTasks: [{ subtopologyId: '1', partitions: [0] }], warmupTasks: [] }));
+    m.owned({ active: [], standby: [] });
+    await until(() => m.rebalanceRequested && c.requests.length === 3);
+    const next = await m.poll({ active: ['0_1'], standby: [], localOffsetSums: { '1_0': 9 } });
+    m.owned(next);
+    await until(() => c.requests.length === 4);
+    expect(c.requests[3].taskOffsets).toEqual([{ subtopologyId: '1', partition: 0, offset: 9n }]);
+    // fenced: the rejoin (epoch 0) reports them again
+    c.queue.push(ok({ errorCode: 110, errorMessage: 'fenced', memberEpoch: -1 }));
+    m.owned({ active: ['0_1'], standby: [] });
+    await until(() => m.lost);
+    c.queue.push(ok({ memberEpoch: 5, activeTasks: [], standbyTasks: [], warmupTasks: [] }));
+    await m.poll({ active: [], standby: [] });
+    expect(c.requests.at(-1)).toMatchObject({ memberEpoch: 0, taskOffsets: [{ subtopologyId: '1', partition: 0, offset: 9n }] });
+    await m.leave();
+  });
+
   it('a refused group config names the missing permission', async () => {
     vi.spyOn(incrementalAlterConfigsV1.api, 'async').mockRejectedValue(Object.assign(new Error('refused'), { apiId: 'GROUP_AUTHORIZATION_FAILED' }));
     const err = await setStreamsGroupConfigs(fakeClient, 'app', { numStandbyReplicas: 1 }).then(() => null, (e: unknown) => e as Error);

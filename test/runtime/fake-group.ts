@@ -7,7 +7,7 @@
 import { LogClient, backendOf } from '../../src/log-client/client.ts';
 import type { LogBackend } from '../../src/log-client/backend.ts';
 import { LogStoreError } from '../../src/log-client/errors.ts';
-import type { OwnedTasks, StreamsMemberInfo, StreamsMembership, TaskAssignment } from '../../src/log-client/membership.ts';
+import type { MemberTasks, OwnedTasks, StreamsMemberInfo, StreamsMembership, TaskAssignment } from '../../src/log-client/membership.ts';
 
 export class FakeMember implements StreamsMembership {
   rebalanceRequested = false;
@@ -16,11 +16,14 @@ export class FakeMember implements StreamsMembership {
   left = false;
   polls = 0;
   ownedNow: OwnedTasks = { active: [], standby: [] };
+  /** What the thread reported with each poll (owned tasks and local state), in order. */
+  readonly polled: MemberTasks[] = [];
   constructor(readonly memberId: string, readonly info: StreamsMemberInfo, private readonly group: FakeGroup) {}
 
-  poll(owned: OwnedTasks): Promise<TaskAssignment> {
+  poll(owned: MemberTasks): Promise<TaskAssignment> {
     this.polls++;
-    this.ownedNow = owned;
+    this.polled.push(owned);
+    this.ownedNow = { active: [...owned.active], standby: [...owned.standby] };
     this.lost = false;
     this.fenced = false;
     this.rebalanceRequested = false;

@@ -3,7 +3,8 @@
  * log, test/runtime/fake-group.ts). Two AppRunners with their own state dirs play two instances of the crash
  * test's count app (4 input partitions, a repartition topic, a changelogged count store): tasks moved mid-stream
  * keep every count exact under both guarantees, a standby promoted to active restores only the delta, and a lost
- * member closes dirty while its replacement restores and goes on, exactly once.
+ * member closes dirty while its replacement restores and goes on, exactly once. A restarted instance reports the
+ * tasks on its disk (task offset sums) so the classic assignor gives them back, restored from their checkpoints.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { resolveConfig } from '../../src/runtime/config.ts';
 import { AppRunner } from '../../src/runtime/runner/app-runner.ts';
 import type { RestoreProgress } from '../../src/runtime/runner/restore.ts';
 import { taskInfos } from '../../src/app/tasks.ts';
+import { assignTasks, type AssignorMember } from '../../src/kafka/assignor.ts';
 import app from '../long/apps/count-app.ts';
 import { FakeGroup } from './fake-group.ts';
 
@@ -245,6 +247,68 @@ describe('scale-out: stream threads in a group that moves tasks', () => {
       expect(taskInfos([a.runner.taskStates()])).toEqual([]);
       expect(b.restores.filter((p) => p.done).reduce((n, p) => n + p.restored, 0)).toBeGreaterThan(0);
       expect(a.runner.error ?? b.runner.error).toBeNull();
+    }, 60_000);
+  }
+
+  for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
+    it(`${guarantee}: a restarted instance reports its local state (task offset sums); the classic assignor gives it its tasks back, restored from its checkpoints`, async () => {
+      const { dataDir, store, group } = await setup();
+      group.assign({ A: { active: ['0_0', '0_1', '1_0', '1_1'] }, B: { active: ['0_2', '0_3', '1_2', '1_3'], standby: ['1_0', '1_1'] } });
+      const a = await member(store, group, dataDir, 'A', guarantee);
+      const b = await member(store, group, dataDir, 'B', guarantee);
+      const producer = store.producer();
+      await producer.sendBatch(batch(0, 400));
+      await until('400 counts', async () => total(await counts(store)) >= 400);
+      const changelogEnd = async (p: number) => (await store.offsets({ topic: 'crash-count-counts-changelog', partition: p })).end;
+      // B's standbys report what they applied when B rejoins (here: the group drops one of them)
+      const checkpoint = (m: Member, p: number) => {
+        try {
+          return (JSON.parse(fs.readFileSync(path.join(m.stateDir, 'crash-count', `1_${p}`, '.checkpoint'), 'utf8')) as { offsets: Record<string, number> }).offsets[`crash-count-counts-changelog-${p}`] ?? 0;
+        } catch {
+          return 0;
+        }
+      };
+      const applied = (p: number) => checkpoint(b, p);
+      await until('B\'s standbys to apply some of the changelogs', () => applied(0) > 0 && applied(1) > 0);
+      const seen = [applied(0), applied(1)];
+      group.assign({ B: { active: ['0_2', '0_3', '1_2', '1_3'], standby: ['1_0'] } });
+      await until('B to rejoin', () => group.members.get('B')!.polled.length === 2);
+      const bSums = group.members.get('B')!.polled[1].localOffsetSums!;
+      expect(Object.keys(bSums).sort()).toEqual(['1_0', '1_1']);
+      for (const p of [0, 1]) expect(bSums[`1_${p}`]).toBeGreaterThanOrEqual(seen[p]);
+      for (const p of [0, 1]) expect(bSums[`1_${p}`]).toBeLessThanOrEqual(await changelogEnd(p));
+      // A stops cleanly and starts again with the same state dir: it owns nothing, but reports the tasks on its disk
+      const processId = group.members.get('A')!.info.processId;
+      await a.runner.close();
+      open.splice(open.indexOf(a.runner), 1);
+      // its checkpoints: at the changelogs' ends (under exactly_once before the last commit marker)
+      const ends = [await changelogEnd(0), await changelogEnd(1)];
+      const saved = [checkpoint(a, 0), checkpoint(a, 1)];
+      for (const p of [0, 1]) expect(saved[p]).toBeGreaterThanOrEqual(ends[p] - (guarantee === 'exactly_once' ? 1 : 0));
+      group.assign({ A: { active: [] } });
+      const again = await member(store, group, dataDir, 'A', guarantee);
+      const rejoined = group.members.get('A')!;
+      expect(rejoined.info.processId).toBe(processId);
+      // stateless tasks (0_x) have no changelog offsets: only the counting tasks, with their checkpoints' sums
+      expect(rejoined.polled[0]).toEqual({ active: [], standby: [], localOffsetSums: { '1_0': saved[0], '1_1': saved[1] } });
+      // what the classic group leader decides with it: A gets its tasks back, B keeps its own
+      const members: AssignorMember[] = [
+        { memberId: 'A', processId, threadIndex: 1, endpoint: null, ownedActive: [], ownedStandby: [], localOffsetSums: rejoined.polled[0].localOffsetSums },
+        { memberId: 'B', processId: group.members.get('B')!.info.processId, threadIndex: 1, endpoint: null, ownedActive: ['0_2', '0_3', '1_2', '1_3'], ownedStandby: ['1_0'], localOffsetSums: bSums },
+      ];
+      const decided = assignTasks({ tasks: ALL, members, numStandbyReplicas: 0 }).byMember;
+      expect(decided.get('A')!.active).toEqual(['0_0', '0_1', '1_0', '1_1']);
+      again.restores.length = 0;
+      group.assign({ A: { active: decided.get('A')!.active }, B: { active: decided.get('B')!.active } });
+      await until('A to own its tasks again', owns(again, ['0_0', '0_1', '1_0', '1_1']));
+      // restored from its checkpoints: nothing replayed
+      const restored = again.restores.filter((p) => p.done);
+      expect(restored.map((p) => [p.partition, p.from, p.restored]).sort()).toEqual([[0, saved[0], 0], [1, saved[1], 0]]);
+      await producer.sendBatch(batch(400, 200));
+      await until('600 counts', async () => total(await counts(store)) >= 600);
+      await new Promise((r) => setTimeout(r, 200));
+      expectExact(await counts(store), 600);
+      expect(again.runner.error ?? b.runner.error).toBeNull();
     }, 60_000);
   }
 

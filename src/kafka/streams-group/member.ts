@@ -12,6 +12,11 @@
  *   heartbeat no longer lists it, so a task never runs on two members.
  * - Warm-up tasks (none from 4.4's sticky assignor unless streams.num.warmup.replicas is set) are treated as
  *   standby tasks: the thread keeps them warm from the changelog, and they are reported back as warm-up tasks.
+ * - Local state (membership.ts MemberTasks.localOffsetSums: standbys, and task dirs an earlier run left) goes out as
+ *   TaskOffsets (cumulative changelog offsets per task) with the join and whenever a poll reports other sums. A 4.4
+ *   broker stores them per member and its sticky assignor counts a member reporting a task it does not own as a
+ *   candidate for it (ranked by offset sum), so a restarted instance can get its tasks back. TaskEndOffsets, which
+ *   4.4 uses only to promote caught-up warm-up tasks, stay null (unknown).
  * - FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID (session expired, a zombie): `lost`; the next `poll` rejoins with epoch 0.
  * - Group statuses (missing source topics, incorrectly partitioned topics, internal topics being created) are
  *   logged once per change.
@@ -24,14 +29,15 @@
  * epoch: commit only owned tasks.
  */
 import { randomUUID } from 'node:crypto';
-import type { OwnedTasks, StreamsMemberInfo, StreamsMembership, TaskAssignment, TaskId } from '../../log-client/membership.ts';
+import type { MemberTasks, OwnedTasks, StreamsMemberInfo, StreamsMembership, TaskAssignment, TaskId } from '../../log-client/membership.ts';
 import { LogStoreError } from '../../log-client/errors.ts';
 import type { KafkaClient } from '../client.ts';
 import {
   errorName, streamsGroupHeartbeat, STREAMS_GROUP_STATUS, type Endpoint, type StreamsGroupHeartbeatRequest, type StreamsGroupHeartbeatResponse,
+  type TaskOffset,
 } from './codec.ts';
 import { setStreamsGroupConfigs } from './support.ts';
-import { fromTaskIds, heartbeatSubtopologies, hostsOf, sameTasks, sourcePartitions, toTaskIds } from './topology.ts';
+import { fromTaskIds, heartbeatSubtopologies, hostsOf, sameTasks, sourcePartitions, toTaskIds, toTaskOffsets } from './topology.ts';
 
 const RETRIABLE = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS']);
 const FENCED = new Set(['FENCED_MEMBER_EPOCH', 'UNKNOWN_MEMBER_ID']);
@@ -59,6 +65,10 @@ export class StreamsGroupMember implements StreamsMembership {
   /** Since when heartbeats are refused because a classic group of this id has members. */
   private classicSince: number | null = null;
   private configured = false;
+  /** The local task offset sums the thread reported last (null: none reported). */
+  private local: TaskOffset[] | null = null;
+  /** What of them the broker has (a key of the list; null after a join): TaskOffsets is null while unchanged. */
+  private localSent: string | null = null;
 
   constructor(
     private readonly client: KafkaClient, readonly groupId: string, private readonly info: StreamsMemberInfo,
@@ -105,8 +115,9 @@ export class StreamsGroupMember implements StreamsMembership {
     this.wake();
   }
 
-  async poll(owned: OwnedTasks): Promise<TaskAssignment> {
+  async poll(owned: MemberTasks): Promise<TaskAssignment> {
     this.current = { active: [...owned.active], standby: [...owned.standby] };
+    if (owned.localOffsetSums) this.local = toTaskOffsets(owned.localOffsetSums);
     if (!this.configured) {
       // API.md section 7: under the streams protocol these two are group configs, set at start
       await setStreamsGroupConfigs(this.client, this.groupId, { numStandbyReplicas: this.info.numStandbyReplicas, sessionTimeoutMs: this.info.sessionTimeoutMs });
@@ -120,6 +131,7 @@ export class StreamsGroupMember implements StreamsMembership {
         this.epoch = 0;
         this.target = null;
         this.endpointEpoch = -1;
+        this.localSent = null;
         this.beatSoon();
       }
       while (this.target === null && this.fatal === null && !this.isLost && !this.closed) {
@@ -220,7 +232,7 @@ export class StreamsGroupMember implements StreamsMembership {
       processId: join ? this.info.processId : null,
       userEndpoint: endpoint,
       clientTags: join ? [] : null,
-      taskOffsets: null,
+      taskOffsets: tasks && this.local && (join || offsetsKey(this.local) !== this.localSent) ? this.local : null,
       taskEndOffsets: null,
       shutdownApplication: false,
     };
@@ -240,9 +252,10 @@ export class StreamsGroupMember implements StreamsMembership {
   private async beat(): Promise<void> {
     if (this.closed || this.isLost || this.fatal) return;
     const epoch = this.epoch;
+    const req = this.request(epoch);
     let res: StreamsGroupHeartbeatResponse;
     try {
-      res = await this.send(this.request(epoch));
+      res = await this.send(req);
     } catch (e) {
       if (this.closed) return;
       if (e instanceof LogStoreError && e.code === 'CLOSED') {
@@ -263,6 +276,7 @@ export class StreamsGroupMember implements StreamsMembership {
       return;
     }
     this.epoch = res.memberEpoch;
+    if (req.taskOffsets) this.localSent = offsetsKey(req.taskOffsets);
     this.serverErrors = 0;
     this.classicSince = null;
     if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
@@ -369,4 +383,8 @@ function parseEndpoint(s: string): Endpoint {
     throw new LogStoreError('INVALID_CONFIG', `applicationServer '${s}' is not host:port (e.g. localhost:8080)`);
   }
   return { host: s.slice(0, i), port };
+}
+
+function offsetsKey(list: readonly TaskOffset[]): string {
+  return list.map((o) => `${o.subtopologyId}_${o.partition}=${o.offset}`).join(',');
 }

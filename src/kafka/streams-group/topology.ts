@@ -5,7 +5,7 @@
  */
 import type { OwnedTasks, SubtopologyInfo, TaskAssignment, TaskId } from '../../log-client/membership.ts';
 import type { TopicPartition } from '../../log-client/types.ts';
-import type { EndpointToPartitions, HeartbeatSubtopology, TaskIds, TopicInfo } from './codec.ts';
+import type { EndpointToPartitions, HeartbeatSubtopology, TaskIds, TaskOffset, TopicInfo } from './codec.ts';
 
 /** Internal topic configs the broker creates them with (Kafka Streams' defaults for key-value changelogs). */
 const CHANGELOG_CONFIGS = [{ key: 'cleanup.policy', value: 'compact' }];
@@ -71,6 +71,11 @@ export function compareTaskIds(a: TaskId, b: TaskId): number {
   const x = parseTaskId(a);
   const y = parseTaskId(b);
   return compareIds(x.subtopologyId, y.subtopologyId) || x.partition - y.partition;
+}
+
+/** Task offset sums as the heartbeat's TaskOffsets: sorted by sub-topology id, then partition. */
+export function toTaskOffsets(sums: Readonly<Record<TaskId, number>>): TaskOffset[] {
+  return Object.keys(sums).sort(compareTaskIds).map((id) => ({ ...parseTaskId(id), offset: BigInt(sums[id]) }));
 }
 
 export function sameTasks(a: OwnedTasks, b: OwnedTasks): boolean {

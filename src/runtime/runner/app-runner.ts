@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { isRepartitionTopic } from '../../api/topic-names.ts';
 import { backendOf, groupProtocolFor, spreadsTasks, streamsMembership, type LogClient } from '../../log-client/client.ts';
-import type { OwnedTasks, StreamsMembership, TaskAssignment } from '../../log-client/membership.ts';
+import type { MemberTasks, OwnedTasks, StreamsMembership, TaskAssignment } from '../../log-client/membership.ts';
 import type { Consumer } from '../../log-client/consumer.ts';
 import type { Producer } from '../../log-client/producer.ts';
 import type { Isolation } from '../../log-client/types.ts';
@@ -155,7 +155,7 @@ export class AppRunner {
     });
     this.tasks = tasks;
     if (this.membership) {
-      await this.applyAssignment(await this.membership.poll(this.ownedTasks()), plan);
+      await this.applyAssignment(await this.membership.poll(this.memberTasks()), plan);
       this.membership.owned(this.ownedTasks());
     } else {
       for (const sub of topology.subtopologies) {
@@ -186,6 +186,11 @@ export class AppRunner {
 
   private ownedTasks(): OwnedTasks {
     return { active: [...this.tasks.tasks.keys()], standby: [...this.tasks.standbys.keys()] };
+  }
+
+  /** What a (re)join reports: the tasks owned, and the local state of others (kept across restarts). */
+  private memberTasks(): MemberTasks {
+    return { ...this.ownedTasks(), localOffsetSums: this.tasks.localOffsetSums() };
   }
 
   /**
@@ -240,7 +245,7 @@ export class AppRunner {
   private async rebalance(plan: TopicPlan, isolation: Isolation): Promise<void> {
     await this.commit();
     const m = this.membership!;
-    await this.applyAssignment(await m.poll(this.ownedTasks()), plan);
+    await this.applyAssignment(await m.poll(this.memberTasks()), plan);
     m.owned(this.ownedTasks());
     await this.assignConsumer(isolation);
   }

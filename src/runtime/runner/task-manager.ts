@@ -28,6 +28,9 @@ export interface Position extends OffsetAndPartition {
   time: number;
 }
 
+/** A task's directory under <stateDir>/<applicationId>: `<subtopologyId>_<partition>`. */
+const TASK_DIR = /^\d+_\d+$/;
+
 export interface ManagedTask {
   task: Task;
   taskDir: string;
@@ -262,6 +265,30 @@ export class TaskManager {
     this.tasks.delete(state.task.taskId);
     for (const key of state.positions.keys()) this.byInput.delete(key);
     for (const key of state.changelogEnd.keys()) if (this.changelogOwner.get(key) === state) this.changelogOwner.delete(key);
+  }
+
+  /**
+   * Kafka's TaskManager.getTaskOffsetSums, for a (re)join: every task with local state under the app's state dir
+   * that this thread does not run as active, with the sum of the changelog offsets its stores hold (what a restore
+   * continues from). A standby of this thread reports what it applied; any other task dir (an earlier run's, another
+   * thread's) its checkpoint file. A task dir without a checkpoint is left out: its state would be wiped on open.
+   */
+  localOffsetSums(): Record<string, number> {
+    const appDir = path.join(this.s.stateDir, this.s.config.applicationId);
+    const ids = new Set<string>(this.standbys.keys());
+    try {
+      for (const e of fs.readdirSync(appDir, { withFileTypes: true })) if (e.isDirectory() && TASK_DIR.test(e.name)) ids.add(e.name);
+    } catch {
+      // no state dir yet: nothing local
+    }
+    const out: Record<string, number> = {};
+    for (const id of [...ids].sort()) {
+      if (this.tasks.has(id)) continue;
+      const standby = this.standbys.get(id);
+      const offsets = standby ? [...standby.changelogEnd.values()] : Object.values(readCheckpoint(path.join(appDir, id)) ?? {});
+      if (offsets.length) out[id] = offsets.reduce((a, b) => a + b, 0);
+    }
+    return out;
   }
 
   /** The input queue of a topic-partition, or undefined when no task of this thread reads it. */
