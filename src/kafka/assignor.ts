@@ -227,10 +227,17 @@ export function assignTasks(input: AssignorInput): AssignorResult {
           const i = local.findIndex((h) => h.processId === m.processId);
           return i >= 0 ? local.length + 1 - i : m.ownedActive.includes(t) ? 1 : 0;
         };
+        // spread first: the standbys of one process's active tasks on different processes, so that when it dies
+        // each survivor has a warm copy of what balance gives it (K2 saw two standbys of a dead process's tasks on one
+        // survivor: balance moved one of them to a cold member, which restored it from the start)
+        const activeProcess = owner.get(t)!.processId;
+        const shared = (m: AssignorMember): number => members.filter((x) => x.processId === m.processId)
+          .reduce((n, x) => n + standby.get(x.memberId)!.filter((u) => owner.get(u)!.processId === activeProcess).length, 0);
         let best = candidates[0];
         for (const m of candidates.slice(1)) {
+          const d = shared(best) - shared(m);
           const w = warm(m) - warm(best);
-          if (w > 0 || (w === 0 && (standbyCount(m) < standbyCount(best) || (standbyCount(m) === standbyCount(best) && count(m) + standbyCount(m) < count(best) + standbyCount(best))))) best = m;
+          if (d > 0 || (d === 0 && (w > 0 || (w === 0 && (standbyCount(m) < standbyCount(best) || (standbyCount(m) === standbyCount(best) && count(m) + standbyCount(m) < count(best) + standbyCount(best))))))) best = m;
         }
         standby.get(best.memberId)!.push(t);
         processes.add(best.processId);

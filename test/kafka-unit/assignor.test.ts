@@ -220,6 +220,33 @@ describe('assignTasks', () => {
     expect(again).toEqual(first);
   });
 
+  it('spreads the standbys of one process\'s active tasks over the other processes, so every failover finds them warm', () => {
+    // K2 (3 instances, 6 tasks, 1 standby): both standbys of one instance's tasks sat on one survivor (kept warm from
+    // the 2-instance layout); when it died balance gave one task to the other survivor, which restored it cold
+    const six = tasksOf([sub('0', 6, ['in'])]);
+    const before = [
+      member('a', 'A', { active: ['0_0', '0_1'], standby: ['0_2', '0_3'] }),
+      member('b', 'B', { active: ['0_2', '0_3'], standby: ['0_0', '0_1'] }),
+      member('c', 'C', { active: ['0_4', '0_5'] }),
+    ];
+    const { byMember } = assignTasks({ tasks: six, members: before, numStandbyReplicas: 1 });
+    check(byMember, six);
+    for (const [m, o] of byMember) {
+      const holders = o.active.map((t) => [...byMember].find(([, x]) => x.standby.includes(t))![0]);
+      expect(new Set(holders).size, `standbys of ${m}'s tasks ${o.active.join(', ')}`).toBe(o.active.length);
+      expect(holders).not.toContain(m);
+    }
+    // each instance dies in turn: every task it had goes to the survivor holding its standby
+    for (const dead of ['a', 'b', 'c']) {
+      const survivors = [...byMember].filter(([m]) => m !== dead).map(([m, o]) => member(m, m.toUpperCase(), o));
+      const after = assignTasks({ tasks: six, members: survivors, numStandbyReplicas: 1 }).byMember;
+      for (const t of byMember.get(dead)!.active) {
+        const holder = [...byMember].find(([, x]) => x.standby.includes(t))![0];
+        expect(after.get(holder)!.active, `${t} after ${dead} died`).toContain(t);
+      }
+    }
+  });
+
   it('is deterministic whatever the order of the members', () => {
     const members = [member('x', 'p2', { active: ['0_1'] }), member('y', 'p1', { standby: ['1_1'] }), member('z', 'p3', {}, 2), member('w', 'p3', {}, 1)];
     const a = assignTasks({ tasks, members, numStandbyReplicas: 1 });
